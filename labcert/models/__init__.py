@@ -1,0 +1,47 @@
+"""The data model, one module per concept."""
+
+from labcert.models.application import APPLICATION_STATES, Application, Review
+from labcert.models.audit import AuditEvent, AuditHead
+from labcert.models.certificate import (
+    CERTIFICATE_STATUSES,
+    Certificate,
+    CertificateCounter,
+    CertificateEvent,
+    VerificationLog,
+)
+from labcert.models.evaluation import Evaluation
+from labcert.models.instrument import Instrument
+from labcert.models.organization import ORGANIZATION_KINDS, Organization
+from labcert.models.product import Product, ProductTac
+from labcert.models.result import TestResult
+from labcert.models.sample import Sample
+from labcert.models.token import ApiToken
+from labcert.models.types import utcnow
+from labcert.models.user import ORGANIZATION_ROLES, ROLES, STAFF_ROLES, User
+
+__all__ = [
+    "APPLICATION_STATES",
+    "CERTIFICATE_STATUSES",
+    "ORGANIZATION_KINDS",
+    "ORGANIZATION_ROLES",
+    "ROLES",
+    "STAFF_ROLES",
+    "ApiToken",
+    "Application",
+    "AuditEvent",
+    "AuditHead",
+    "Certificate",
+    "CertificateCounter",
+    "CertificateEvent",
+    "Evaluation",
+    "Instrument",
+    "Organization",
+    "Product",
+    "ProductTac",
+    "Review",
+    "Sample",
+    "TestResult",
+    "User",
+    "VerificationLog",
+    "utcnow",
+]

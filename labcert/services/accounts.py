@@ -1,0 +1,107 @@
+"""Accounts: create users, check passwords, keep the last administrator."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from labcert.errors import ValidationFailed
+from labcert.extensions import db
+from labcert.models import ORGANIZATION_ROLES, ROLES, Organization, User, utcnow
+from labcert.services.audit import record
+from labcert.services.unit_of_work import transactional
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+KIND_FOR_ROLE = {"manufacturer": "manufacturer", "exporter": "exporter"}
+
+# A hash to compare against when the e-mail is unknown, so both paths take as long.
+_DUMMY_HASH = generate_password_hash("labcert-timing-equaliser")
+
+
+def normalise_email(email: str) -> str:
+    """Return the e-mail address as stored: trimmed and lower-case."""
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    """Return the user with this e-mail address, if any."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user whose password matches, else None (same cost either way)."""
+    user = find_user(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    return user
+
+
+def password_problems(password: str) -> list[str]:
+    """Say what is wrong with a new password."""
+    if len(password) < MIN_PASSWORD:
+        return [f"Use at least {MIN_PASSWORD} characters."]
+    return []
+
+
+def _organization_for(role: str, name: str | None) -> Organization | None:
+    if not name:
+        return None
+    org = db.session.scalar(select(Organization).where(Organization.name == name))
+    if org is None:
+        org = Organization(name=name, kind=KIND_FOR_ROLE.get(role, "lab"))
+        db.session.add(org)
+        db.session.flush()
+    return org
+
+
+@transactional
+def create_user(actor: User | None, *, email: str, name: str, role: str, password: str,
+                organization: str | None = None, must_change_password: bool = False) -> User:
+    """Create an account; an unknown organization is created with the kind that fits the role."""
+    email = normalise_email(email)
+    problems: list[tuple[str, str]] = []
+    if not EMAIL_RE.match(email):
+        problems.append(("email", "Enter an e-mail address such as name@example.com."))
+    elif find_user(email) is not None:
+        problems.append(("email", f"An account for {email} already exists."))
+    if not name.strip():
+        problems.append(("name", "Enter the person's name."))
+    if role not in ROLES:
+        problems.append(("role", f"Choose one of: {', '.join(ROLES)}."))
+    problems += [("password", p) for p in password_problems(password)]
+    if role in ORGANIZATION_ROLES and not organization:
+        problems.append(("organization", f"A {role} user belongs to an organization: name it."))
+    if problems:
+        raise ValidationFailed.of(problems)
+    org = _organization_for(role, organization)
+    if org is not None and role in ORGANIZATION_ROLES and org.kind != role:
+        raise ValidationFailed.of([("organization", f"{org.name} is a {org.kind}, not a {role}.")])
+    user = User(email=email, name=name.strip(), role=role, organization=org,
+                password_hash=generate_password_hash(password),
+                must_change_password=must_change_password)
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "user.create", "user", user.id,
+           {"email": email, "role": role, "organization": org.name if org else None})
+    return user
+
+
+@transactional
+def note_login(user: User) -> None:
+    """Record a successful sign-in."""
+    user.last_login_at = utcnow()
+    record(user, "user.login", "user", user.id)
+
+
+def count_active_admins() -> int:
+    """Count administrators who can still sign in."""
+    return db.session.scalar(
+        select(func.count()).select_from(User)
+        .where(User.role == "admin", User.is_active_account.is_(True))
+    ) or 0

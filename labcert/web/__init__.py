@@ -1,0 +1,29 @@
+"""Web pages: blueprints with thin views (form -> service -> flash -> redirect)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from labcert.extensions import db, login_manager
+from labcert.models import User
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Return the signed-in user; a deactivated account is signed out at once."""
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
+def init_app(app: Flask) -> None:
+    """Register the page blueprints and the sign-in settings."""
+    from labcert.web import auth, home, navigation
+
+    navigation.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(home.bp)
