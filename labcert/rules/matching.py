@@ -1,0 +1,111 @@
+"""Match result conditions against a criterion's conditions (closed set of matchers)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .numbers import fmt, parse_decimal
+
+MATCHERS = ("equals", "in", "range", "prefix")
+
+Normalised = tuple[str, Decimal | None]
+
+
+def normalise(raw: str) -> Normalised:
+    """Return a condition value as (case-folded text, number or None) for comparison."""
+    text = " ".join(str(raw).split())
+    try:
+        number: Decimal | None = parse_decimal(text)
+    except ValueError:
+        number = None
+    return text.casefold(), number
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """Hold one criterion condition: equals a value, one of values, a numeric range or a prefix."""
+
+    op: str
+    values: tuple[Normalised, ...] = ()
+    low: Decimal | None = None
+    high: Decimal | None = None
+    raw: Any = None
+
+    def matches(self, value: Normalised | None) -> bool:
+        """Tell whether a normalised result condition value satisfies this matcher."""
+        if value is None:
+            return False
+        text, number = value
+        if self.op in ("equals", "in"):
+            for want_text, want_number in self.values:
+                if want_number is not None and number is not None:
+                    if number == want_number:
+                        return True
+                elif text == want_text:
+                    return True
+            return False
+        if self.op == "range":
+            if number is None:
+                return False
+            return (self.low is None or number >= self.low) and (
+                self.high is None or number <= self.high
+            )
+        return text.startswith(self.values[0][0])  # prefix
+
+    def describe(self, name: str) -> str:
+        """Return the matcher as short text, e.g. 'mass_g = 10'."""
+        if self.op == "equals":
+            return f"{name} = {self.raw}"
+        if self.op == "in":
+            return f"{name} in {', '.join(map(str, self.raw))}"
+        if self.op == "prefix":
+            return f"{name} starts with '{self.raw}'"
+        low = "" if self.low is None else f"{fmt(self.low)} ≤ "
+        high = "" if self.high is None else f" ≤ {fmt(self.high)}"
+        return f"{low}{name}{high}"
+
+    def to_data(self) -> Any:
+        """Return the matcher as JSON-safe data in the criteria-file shape."""
+        if self.op == "range":
+            data = {}
+            if self.low is not None:
+                data["min"] = fmt(self.low)
+            if self.high is not None:
+                data["max"] = fmt(self.high)
+            return data
+        if self.op == "prefix":
+            return {"prefix": self.raw}
+        if self.op == "in":
+            return list(self.raw)
+        return self.raw
+
+
+def scalar_text(value: Any) -> str:
+    """Return a condition value from data as text (numbers as exact text)."""
+    if isinstance(value, Decimal):
+        return fmt(value)
+    return str(value)
+
+
+def make_matcher(spec: Any) -> Matcher:
+    """Build a matcher from criteria-file data: scalar, list, {min, max} or {prefix}."""
+    if isinstance(spec, Mapping):
+        if set(spec) == {"prefix"}:
+            prefix = str(spec["prefix"])
+            return Matcher("prefix", ((prefix.casefold(), None),), raw=prefix)
+        low = parse_decimal(spec["min"]) if spec.get("min") is not None else None
+        high = parse_decimal(spec["max"]) if spec.get("max") is not None else None
+        return Matcher("range", low=low, high=high)
+    if isinstance(spec, list | tuple):
+        texts = tuple(scalar_text(v) for v in spec)
+        return Matcher("in", tuple(normalise(t) for t in texts), raw=texts)
+    text = scalar_text(spec)
+    return Matcher("equals", (normalise(text),), raw=text)
+
+
+def conditions_match(matchers: Mapping[str, Matcher], values: Mapping[str, Normalised]) -> bool:
+    """Tell whether every criterion condition is met by a result's normalised conditions."""
+    return all(matcher.matches(values.get(name)) for name, matcher in matchers.items())

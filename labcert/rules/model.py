@@ -1,0 +1,243 @@
+"""Frozen dataclasses for the test catalogue and criteria sets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .frozen import EMPTY, FrozenDict
+from .matching import Matcher
+
+MEASUREMENT, OBSERVATION, COMPUTED = "measurement", "observation", "computed"
+NUMERIC_LIMITS = ("max", "min", "range")
+SET_LIMITS = ("equals", "in")
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionDef:
+    """Describe a condition a result may carry, such as band, position or mass_g."""
+
+    name: str
+    title: str
+    type: str  # "text" | "number" | "choice"
+    choices: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TestDef:
+    """Describe one catalogue test code: what is measured or observed and what a result carries."""
+
+    __test__ = False  # not a pytest test class
+
+    code: str
+    title: str
+    kind: str
+    quantity: str
+    unit: str | None
+    conditions: tuple[str, ...] = ()
+    optional_conditions: tuple[str, ...] = ()
+    observations: tuple[str, ...] | None = None
+    description: str = ""
+
+    def allows_condition(self, name: str) -> bool:
+        """Tell whether a result for this test may carry the named condition."""
+        return name in self.conditions or name in self.optional_conditions
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """Hold every test code once, in catalogue order, with the condition definitions."""
+
+    tests: FrozenDict[TestDef]
+    condition_defs: FrozenDict[ConditionDef] = EMPTY
+
+    def get(self, code: str, default: TestDef | None = None) -> TestDef | None:
+        """Return the test definition for code, or default when the code is unknown."""
+        return self.tests.get(code, default)
+
+    def __getitem__(self, code: str) -> TestDef:
+        return self.tests[code]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.tests
+
+    def __iter__(self) -> Iterator[TestDef]:
+        return iter(self.tests.values())
+
+    def codes(self) -> list[str]:
+        """Return every test code in catalogue order."""
+        return list(self.tests)
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """Hold a criterion's limit: max, min, range, equals or in, with inclusive ties."""
+
+    kind: str
+    low: Decimal | None = None
+    high: Decimal | None = None
+    values: tuple[str, ...] = ()
+    inclusive: bool = True
+
+    @property
+    def is_numeric(self) -> bool:
+        """Tell whether the limit compares numbers (max, min, range)."""
+        return self.kind in NUMERIC_LIMITS
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRule:
+    """Name a decision rule from the closed registry with its parameters."""
+
+    name: str
+    max_uncertainty: Decimal | None = None
+    on_excess: str | None = None
+    test_tolerance: Decimal | None = None
+    u_cispr: Decimal | None = None
+
+    @property
+    def needs_uncertainty(self) -> bool:
+        """Tell whether a result without uncertainty is indeterminate under this rule."""
+        return self.name in ("guarded", "shared_risk", "cispr")
+
+    def parameters(self) -> dict[str, Decimal | str]:
+        """Return the rule's parameters that are set, by name."""
+        items = {
+            "max_uncertainty": self.max_uncertainty,
+            "on_excess": self.on_excess,
+            "test_tolerance": self.test_tolerance,
+            "u_cispr": self.u_cispr,
+        }
+        return {key: value for key, value in items.items() if value is not None}
+
+
+OBSERVATION_RULE = DecisionRule("observation")
+COMPUTED_RULE = DecisionRule("computed")
+
+
+@dataclass(frozen=True, slots=True)
+class Applicability:
+    """Hold one applies_if test on a product fact, e.g. technologies contains lte."""
+
+    fact: str
+    op: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Say where a figure comes from: a reference and MARKETS source ids."""
+
+    ref: str
+    ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """Hold one criterion of a criteria set."""
+
+    id: str
+    title: str
+    test: str
+    kind: str
+    limit: Limit
+    unit: str | None
+    rule: DecisionRule
+    conditions: FrozenDict[Matcher] = EMPTY
+    applies_if: tuple[Applicability, ...] = ()
+    required: bool = True
+    standard: str = ""
+    source: Source = Source("")
+    confirmed: bool = True
+    effective_from: date | None = None
+    note: str = ""
+
+    def in_force(self, on: date) -> bool:
+        """Tell whether the criterion applies on the given date."""
+        return self.effective_from is None or self.effective_from <= on
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """Hold what a golden example expects: overall verdict and optional details."""
+
+    verdict: str
+    outcomes: FrozenDict[str] = EMPTY
+    reasons: FrozenDict[str] = EMPTY
+    missing: tuple[str, ...] | None = None
+    not_applicable: tuple[str, ...] | None = None
+    not_in_force: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """Hold one golden case: inputs and the expected evaluation."""
+
+    name: str
+    on: date
+    product: Any  # ProductFacts
+    results: tuple[Any, ...]  # Result
+    expect: Expectation
+
+
+@dataclass(frozen=True, slots=True)
+class CriteriaSet:
+    """Hold one immutable version of a market's criteria."""
+
+    id: str
+    version: str
+    market: str
+    title: str
+    effective_from: date
+    default_rule: DecisionRule
+    decision_rule_text: str
+    validity_months: int
+    accept_conditional_pass: bool
+    criteria: tuple[Criterion, ...]
+    regime: tuple[str, ...] = ()
+    supersedes: str | None = None
+    status: str = "active"
+    validity_note: str = ""
+    examples: tuple[Example, ...] = ()
+    file: str = ""
+    by_test: FrozenDict[tuple[Criterion, ...]] = field(
+        init=False, repr=False, compare=False, default=EMPTY
+    )
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[Criterion]] = {}
+        for criterion in self.criteria:
+            index.setdefault(criterion.test, []).append(criterion)
+        object.__setattr__(self, "by_test", FrozenDict({k: tuple(v) for k, v in index.items()}))
+
+    @property
+    def ref(self) -> str:
+        """Return the reference 'id@version'."""
+        return f"{self.id}@{self.version}"
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """Return the criterion with the given id, or raise KeyError."""
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def test_codes(self, on: date | None = None) -> list[str]:
+        """Return the test codes the set's criteria use (those in force on a date, if given)."""
+        codes = dict.fromkeys(c.test for c in self.criteria if on is None or c.in_force(on))
+        return list(codes)
+
+    def summary(self) -> dict[str, Any]:
+        """Return the short JSON-safe description used in lists."""
+        from .serialize import criteria_set_summary
+
+        return criteria_set_summary(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the whole set as JSON-safe data for the API."""
+        from .serialize import criteria_set_to_dict
+
+        return criteria_set_to_dict(self)

@@ -1,0 +1,244 @@
+"""Marshmallow schemas for the shape and types of catalogue and criteria files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .decision import ON_EXCESS, RULES, VERDICTS
+from .model import NUMERIC_LIMITS, SET_LIMITS
+from .numbers import parse_decimal
+
+ID = validate.Regexp(
+    r"^[a-z0-9][a-z0-9_.\-]*$", error="use lower-case letters, digits, '.', '_', '-'"
+)
+SOURCE_ID = validate.Regexp(
+    r"^(S\d+[a-z]?|MC \d+[a-z]?)$", error="use 'S7' (MARKETS) or 'MC 5b' (CONFIRMATIONS)"
+)
+
+
+def Text(**kwargs: Any) -> fields.String:
+    """Return a non-empty string field."""
+    return fields.String(validate=validate.Length(min=1), **kwargs)
+
+
+class Num(fields.Field):
+    """Read an exact number (int, Decimal or numeric text); refuse floats, NaN and infinities."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        try:
+            return parse_decimal(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class Day(fields.Field):
+    """Read a date written as YYYY-MM-DD (YAML gives a date object)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+class Scalar(fields.Field):
+    """Read a text or exact-number value used as an observation or condition value."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
+            raise ValidationError(f"{value!r} is not text or an exact number")
+        return value
+
+
+class ConditionSpec(fields.Field):
+    """Read a criterion condition: a value, a list of values, {min, max} or {prefix}."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, Mapping):
+            keys = set(value)
+            if keys == {"prefix"} and isinstance(value["prefix"], str) and value["prefix"]:
+                return dict(value)
+            if keys and keys <= {"min", "max"}:
+                for key in keys:
+                    Num().deserialize(value[key])
+                return dict(value)
+            raise ValidationError("use a value, a list of values, {min, max} or {prefix}")
+        if isinstance(value, list):
+            if not value:
+                raise ValidationError("list of values is empty")
+            return [Scalar().deserialize(v) for v in value]
+        return Scalar().deserialize(value)
+
+
+class SimpleRuleSchema(Schema):
+    type = fields.String(required=True)
+
+
+class SharedRiskSchema(SimpleRuleSchema):
+    max_uncertainty = Num(required=True)
+    on_excess = fields.String(required=True, validate=validate.OneOf(ON_EXCESS))
+    test_tolerance = Num()
+
+
+class CisprSchema(SimpleRuleSchema):
+    u_cispr = Num(required=True)
+
+
+RULE_SCHEMAS = {
+    "simple": SimpleRuleSchema,
+    "guarded": SimpleRuleSchema,
+    "shared_risk": SharedRiskSchema,
+    "cispr": CisprSchema,
+}
+assert set(RULE_SCHEMAS) == set(RULES)
+
+
+class RuleField(fields.Field):
+    """Read a decision rule, choosing the parameter schema by its 'type'."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise ValidationError("must be a mapping with a 'type'")
+        kind = value.get("type")
+        if kind not in RULE_SCHEMAS:
+            raise ValidationError(
+                {"type": [f"unknown decision rule {kind!r}; known: {', '.join(RULES)}"]}
+            )
+        loaded: dict[str, Any] = RULE_SCHEMAS[kind]().load(value)
+        for key in ("max_uncertainty", "u_cispr", "test_tolerance"):
+            if key in loaded and loaded[key] < 0:
+                raise ValidationError({key: ["must not be negative"]})
+        return loaded
+
+
+class LimitSchema(Schema):
+    max = Num()
+    min = Num()
+    range = fields.List(Num(), validate=validate.Length(equal=2))
+    equals = Scalar()
+    in_ = fields.List(Scalar(), data_key="in", validate=validate.Length(min=1))
+    inclusive = fields.Boolean()
+
+    @validates_schema
+    def one_kind(self, data: dict[str, Any], **kwargs: Any) -> None:
+        kinds = [k for k in (*NUMERIC_LIMITS, "equals", "in_") if k in data]
+        if len(kinds) != 1:
+            raise ValidationError(
+                f"give exactly one of {', '.join((*NUMERIC_LIMITS, *SET_LIMITS))}"
+            )
+        if "range" in data and not data["range"][0] < data["range"][1]:
+            raise ValidationError("range low must be below high", "range")
+        if "inclusive" in data and kinds[0] not in NUMERIC_LIMITS:
+            raise ValidationError("inclusive applies only to max, min and range", "inclusive")
+
+
+class ApplicabilitySchema(Schema):
+    fact = Text(required=True)
+    op = Text(required=True)
+    value = fields.Raw(required=True)
+
+
+class SourceSchema(Schema):
+    ref = Text(required=True)
+    ids = fields.List(fields.String(validate=SOURCE_ID), load_default=list)
+
+
+class CriterionSchema(Schema):
+    id = fields.String(required=True, validate=ID)
+    title = Text(required=True)
+    test = Text(required=True)
+    limit = fields.Nested(LimitSchema, required=True)
+    unit = fields.String(load_default=None)
+    decision_rule = RuleField()
+    conditions = fields.Dict(keys=fields.String(), values=ConditionSpec(), load_default=dict)
+    applies_if = fields.List(fields.Nested(ApplicabilitySchema), load_default=list)
+    required = fields.Boolean(load_default=True)
+    standard = Text(required=True)
+    source = fields.Nested(SourceSchema, required=True)
+    confirmed = fields.Boolean(required=True)
+    effective_from = Day()
+    note = fields.String(load_default="")
+
+
+class ExpectSchema(Schema):
+    verdict = fields.String(required=True, validate=validate.OneOf(("pass", "fail", "incomplete")))
+    outcomes = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(validate=validate.OneOf(VERDICTS)),
+        load_default=dict,
+    )
+    reasons = fields.Dict(keys=fields.String(), values=Text(), load_default=dict)
+    missing = fields.List(fields.String())
+    not_applicable = fields.List(fields.String())
+    not_in_force = fields.List(fields.String())
+
+
+class ExampleSchema(Schema):
+    name = Text(required=True)
+    like = Text()
+    on = Day()
+    product = fields.Dict()
+    results = fields.List(fields.Raw())
+    add_results = fields.List(fields.Raw())
+    remove_tests = fields.List(fields.String())
+    expect = fields.Nested(ExpectSchema, required=True)
+
+
+class CriteriaSetSchema(Schema):
+    id = fields.String(required=True, validate=ID)
+    version = fields.String(required=True, validate=validate.Regexp(r"^[0-9][0-9A-Za-z.\-]*$"))
+    market = Text(required=True)
+    title = Text(required=True)
+    regime = fields.List(Text(), load_default=list)
+    effective_from = Day(required=True)
+    supersedes = fields.String(load_default=None)
+    status = fields.String(load_default="active", validate=validate.OneOf(("active", "retired")))
+    validity_months = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    validity_note = fields.String(load_default="")
+    accept_conditional_pass = fields.Boolean(required=True)
+    decision_rule = RuleField(required=True)
+    decision_rule_text = Text(required=True)
+    criteria = fields.List(
+        fields.Nested(CriterionSchema), required=True, validate=validate.Length(min=1)
+    )
+    examples = fields.List(fields.Nested(ExampleSchema), load_default=list)
+
+
+class ConditionDefSchema(Schema):
+    title = Text(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(("text", "number", "choice")))
+    choices = fields.List(Text())
+
+
+class TestDefSchema(Schema):
+    code = fields.String(required=True, validate=ID)
+    title = Text(required=True)
+    kind = fields.String(
+        required=True, validate=validate.OneOf(("measurement", "observation", "computed"))
+    )
+    quantity = Text(required=True)
+    unit = fields.String(load_default=None)
+    conditions = fields.List(fields.String(), load_default=list)
+    optional_conditions = fields.List(fields.String(), load_default=list)
+    observations = fields.List(Text())
+    description = fields.String(load_default="")
+
+
+class CatalogueSchema(Schema):
+    conditions = fields.Dict(
+        keys=fields.String(validate=ID), values=fields.Nested(ConditionDefSchema), required=True
+    )
+    tests = fields.List(
+        fields.Nested(TestDefSchema), required=True, validate=validate.Length(min=1)
+    )
