@@ -1,0 +1,119 @@
+"""Render certificate PDFs (PDF/A-3b with the JSON data attached) with WeasyPrint.
+
+A ``CertificateRenderer`` is built once per process: parsing the stylesheet and loading the
+shipped fonts into a ``FontConfiguration`` costs more than a render, so both are reused. Output
+is deterministic for the same context and attachment: metadata dates come from the issue time,
+the file identifier from the attached data, and the fonts are shipped in ``static/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pydyf
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
+
+from labcert.pdf.fetcher import StaticFileFetcher
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "static"
+TEMPLATE = "certificate/certificate.html"
+STYLESHEET = "certificate/certificate.css"
+ATTACHMENT_NAME = "certificate.json"
+PDF_VARIANT = "pdf/a-3b"  # PDF/A-2b silently drops the JSON attachment
+OUTPUT_INTENT = "--srgb"  # @color-profile in the stylesheet
+
+
+class CertificateRenderer:
+    """Hold the parsed template, stylesheet and fonts, and render certificates with them."""
+
+    def __init__(self, templates_dir: Path = TEMPLATES_DIR, static_dir: Path = STATIC_DIR):
+        self.static_dir = Path(static_dir).resolve()
+        self.url_fetcher = StaticFileFetcher(self.static_dir)
+        self.font_config = FontConfiguration()
+        # The stylesheet declares the sRGB output intent with @color-profile; WeasyPrint's built-in
+        # "srgb" intent opens its ICC file on every render and never closes it (ResourceWarning).
+        self.color_profiles: dict[str, Any] = {}
+        self.stylesheet = CSS(
+            filename=str(self.static_dir / STYLESHEET),
+            url_fetcher=self.url_fetcher,
+            font_config=self.font_config,
+            color_profiles=self.color_profiles,
+        )
+        for profile in self.color_profiles.values():
+            # Reading the name makes lcms add a description tag to the profile in memory; do it
+            # now so that the first PDF embeds the same profile bytes as every later one.
+            _ = profile.name
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.template = self.environment.get_template(TEMPLATE)
+
+    def render_html(self, context: dict[str, Any]) -> str:
+        """Return the certificate HTML for context."""
+        return self.template.render(**context)
+
+    def render_pdf(self, context: dict[str, Any], attachment: bytes) -> bytes:
+        """Return the PDF/A-3b certificate for context with attachment as certificate.json."""
+        return self.write_pdf(self.render_html(context), context, attachment)
+
+    def write_pdf(self, html: str, context: dict[str, Any], attachment: bytes) -> bytes:
+        """Lay out html with the shared stylesheet and fonts and return PDF/A-3b bytes."""
+        issued_at = dt.datetime.fromisoformat(context["document"]["issued_at_iso"]).astimezone(
+            dt.UTC
+        )
+        document = HTML(
+            string=html,
+            base_url=self.static_dir.as_uri() + "/",
+            url_fetcher=self.url_fetcher,
+        )
+        data = Attachment(
+            string=attachment,
+            url_fetcher=self.url_fetcher,
+            name=ATTACHMENT_NAME,
+            description="Certificate data (canonical JSON)",
+            created=issued_at.replace(tzinfo=None),
+            modified=issued_at.replace(tzinfo=None),
+            relationship="Data",
+        )
+        return document.write_pdf(
+            stylesheets=[self.stylesheet],
+            font_config=self.font_config,
+            color_profiles=self.color_profiles,
+            output_intent=OUTPUT_INTENT,
+            pdf_variant=PDF_VARIANT,
+            attachments=[data],
+            pdf_identifier=hashlib.sha256(attachment).hexdigest()[:32].encode("ascii"),
+            finisher=_finish,
+        )
+
+
+def _finish(document: Any, pdf: pydyf.PDF) -> None:
+    """Drop /Producer so Info and XMP agree after signing, and list each attachment once in /AF."""
+    pdf.info.pop("Producer", None)
+    associated = pdf.catalog.get("AF")
+    if associated:
+        # WeasyPrint 70 lists an attachment twice (from the name tree and from its file spec).
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(associated))
+
+
+@functools.cache
+def default_renderer() -> CertificateRenderer:
+    """Return the process-wide renderer, creating it on first use."""
+    return CertificateRenderer()
+
+
+def render_certificate_pdf(context: dict[str, Any], attachment: bytes) -> bytes:
+    """Render the certificate PDF for context and attachment with the shared renderer."""
+    return default_renderer().render_pdf(context, attachment)
