@@ -1,8 +1,9 @@
 """The margin chart: each measured criterion as value ± U against its limit, in inline SVG.
 
 Each row has its own scale, chosen so that the limit and the whole uncertainty interval are
-visible. Linear quantities start at zero when everything is positive (so bar lengths compare
-honestly); logarithmic ones (dB, dBm, dBuV/m) and ranges are framed around the interesting part.
+visible. Under an upper limit, linear quantities start at zero (the bar then shows how much of the
+limit is used); lower limits, ranges and logarithmic units (dB, dBm, dBuV/m) are framed around
+the limit and the value, where the margin is.
 Arithmetic stays in Decimal; coordinates are rounded to 0.01 units.
 """
 
@@ -158,7 +159,7 @@ def _domain(bar: Bar) -> tuple[Decimal, Decimal]:
     points = [bar.value - bar.uncertainty, bar.value + bar.uncertainty]
     points += [b for b in (bar.low, bar.high) if b is not None]
     lo, hi = min(points), max(points)
-    if lo >= 0 and not _is_logarithmic(bar.unit) and (bar.low is None or bar.high is None):
+    if lo >= 0 and bar.low is None and not _is_logarithmic(bar.unit):
         return Decimal(0), (hi * (1 + PAD)) or Decimal(1)
     span = hi - lo or abs(hi) or Decimal(1)
     return lo - span * PAD, hi + span * PAD

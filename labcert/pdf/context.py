@@ -187,7 +187,9 @@ def _limit_text(limit: dict[str, Any], code: str | None) -> str:
         return "≥ " + display.quantity(limit["min"], code)
     if "range" in limit:
         low, high = limit["range"]
-        return f"{display.number(low)} \u2013 " + display.quantity(high, code)
+        return f"{display.number(low)}{display.NBSP}\u2013{display.NBSP}" + display.quantity(
+            high, code
+        )
     if "equals" in limit:
         return f"= {limit['equals']}"
     if "in" in limit:
