@@ -109,7 +109,10 @@ def measurement_reason(
         shown = f"{quantity(result.value, result.unit)} = {shown}"
     if rule.name == "simple":
         text = _simple(shown, limit, y, verdict, Decimal(0), "")
-        return text if u is None else f"{text} (U({fmt(u)}) not applied: simple acceptance)"
+        if u is None:
+            return text
+        comparison = text.rsplit(" → ", 1)[0]
+        return f"{comparison} (U({fmt(u)}) not applied: simple acceptance) → {verdict}"
     if u is None:
         return (
             f"{shown}: no uncertainty given; uncertainty required by the decision rule "

@@ -1,6 +1,7 @@
 """The registry picks the criteria set version in force on a date and refuses unknown refs."""
 
 import hashlib
+import json
 import re
 import shutil
 from datetime import date
@@ -11,6 +12,7 @@ import pytest
 from labcert.rules import CriteriaError, UnknownCriteriaSet
 from labcert.rules.catalogue import CRITERIA_DIR
 from labcert.rules.registry import load_registry_from
+from labcert.rules.yamlload import load_yaml
 
 SHIPPED = {"eu-red", "us-fcc", "sa-cst", "ae-tdra", "eaeu", "pk-pta"}
 LOCK = Path(__file__).with_name("published_criteria.sha256")
@@ -114,13 +116,21 @@ def test_market_figures_follow_the_confirmations(registry):
     }
 
 
-def test_published_criteria_files_are_never_edited():
+def criteria_digest(path: Path) -> str:
+    """Return the SHA-256 of a set's content without its golden examples (tests may grow)."""
+    data = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    data.pop("examples", None)
+    text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_published_criteria_are_never_edited():
     """A change to a published set is a new version with supersedes, never an edit."""
     recorded = dict(line.split()[::-1] for line in LOCK.read_text().splitlines() if line.strip())
     shipped = {p.name: p for p in sorted(CRITERIA_DIR.glob("*@*.yaml"))}
     assert set(recorded) <= set(shipped), "a published criteria file was deleted"
     for name, digest in recorded.items():
-        actual = hashlib.sha256(shipped[name].read_bytes()).hexdigest()
+        actual = criteria_digest(shipped[name])
         assert actual == digest, f"{name} was edited after publication; add a new version instead"
     unlisted = set(shipped) - set(recorded)
     assert not unlisted, f"record new versions in {LOCK.name}: {sorted(unlisted)}"
@@ -162,3 +172,16 @@ def test_a_retired_set_cannot_be_resolved_by_id(tmp_path):
         registry.resolve("eaeu", date(2025, 9, 1))
     cs = registry.resolve("eaeu@2025.01", date(2025, 9, 1))
     assert registry.status(cs, date(2025, 9, 1)) == "retired"
+
+
+def test_the_lock_notices_a_changed_figure_but_not_a_changed_example(tmp_path):
+    original = CRITERIA_DIR / "eaeu@2025.01.yaml"
+    text = original.read_text()
+    figure = tmp_path / "figure.yaml"
+    figure.write_text(text.replace("limit: {max: 1000}", "limit: {max: 1001}", 1))
+    example = tmp_path / "example.yaml"
+    example.write_text(
+        text.replace("name: compliant phone passes", "name: a compliant phone passes")
+    )
+    assert criteria_digest(figure) != criteria_digest(original)
+    assert criteria_digest(example) == criteria_digest(original)
