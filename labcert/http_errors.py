@@ -73,7 +73,10 @@ def handle_http_exception(error: HTTPException) -> Response:
     """Map a werkzeug / flask-smorest / Flask-Limiter error onto the one shape."""
     status = error.code or 500
     data = getattr(error, "data", None) or {}
-    details = flatten(data["messages"]) if "messages" in data else {}
+    messages = data.get("messages", {})
+    if isinstance(messages, dict) and set(messages) == {"json"}:
+        messages = messages["json"]  # the body is the only location: name fields plainly
+    details = flatten(messages) if messages else {}
     if status == 422 and details:
         message = "Some fields are not valid: " + "; ".join(
             f"{field}: {msgs[0]}" for field, msgs in details.items())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,8 @@ class _DecimalEncoder(json.JSONEncoder):
     def default(self, o: Any) -> Any:
         if isinstance(o, Decimal):
             return str(o)
+        if isinstance(o, date):  # ISO 8601 (datetime is a date too), not an HTTP date
+            return o.isoformat()
         return DefaultJSONProvider.default(o)
 
 

@@ -73,8 +73,18 @@ def _empty_tables() -> None:
                 conn.execute(text(f'DELETE FROM "{table}"'))
 
 
+@pytest.fixture(scope="session")
+def _pki(instance_dir: Path) -> Path:
+    """Create the development PKI once per run, as `labcert pki init` does."""
+    from labcert.pki import init_dev_pki
+
+    init_dev_pki(instance_dir / "pki", "LabCert Test Laboratory")
+    return instance_dir / "pki"
+
+
 @pytest.fixture
-def make_app(_schema: None, base_config: dict[str, Any], instance_dir: Path) -> Iterator[Any]:
+def make_app(_schema: None, _pki: Path, base_config: dict[str, Any],
+             instance_dir: Path) -> Iterator[Any]:
     """Return a factory of apps on the test database, tables emptied first."""
     apps: list[Flask] = []
 

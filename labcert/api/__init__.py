@@ -41,7 +41,17 @@ def check_content_type() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints; they authenticate by bearer token, so CSRF does not apply."""
-    from labcert.api import me, tokens
+    from labcert.api import (
+        applications,
+        certificates,
+        criteria,
+        lab_inputs,
+        me,
+        organizations,
+        review,
+        tokens,
+        verify,
+    )
 
     app.config.setdefault("API_TITLE", "LabCert API")
     app.config.setdefault("API_VERSION", "v1")
@@ -54,6 +64,7 @@ def init_app(app: Flask) -> None:
     })
     api.init_app(app)
     app.before_request(check_content_type)
-    for module in (tokens, me):
+    for module in (tokens, me, criteria, organizations, applications, lab_inputs, review,
+                   certificates, verify):
         csrf.exempt(module.bp)
         api.register_blueprint(module.bp)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from labcert.access import ANY_USER
 from labcert.api.auth import api_user, current_api_user
+from labcert.api.blueprint import Blueprint
 
-bp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The token's user")
+bp = Blueprint("api_me", __name__, url_prefix="/api/v1/me", description="The token's user")
 
 
 class MeSchema(Schema):

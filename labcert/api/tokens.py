@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from labcert.access import public
+from labcert.api.blueprint import Blueprint
 from labcert.api.schemas import TokenRequestSchema, TokenSchema
 from labcert.errors import Unauthenticated
 from labcert.extensions import limiter
 from labcert.services import accounts, tokens
 
-bp = Blueprint("tokens", __name__, url_prefix="/api/v1/tokens",
+bp = Blueprint("api_tokens", __name__, url_prefix="/api/v1/tokens",
                description="API tokens")
 
 

@@ -20,7 +20,9 @@ def main() -> None:
 
 def init_app(app: Flask) -> None:
     """Attach the LabCert commands to the app's CLI (`flask --app wsgi ...` works too)."""
-    from labcert.cli import audit, demo, users
+    from labcert.cli import admin, audit, criteria, demo, imports, pki, users
 
-    for command in (users.users, users.tokens, audit.audit, demo.seed_demo):
+    admin.pki.add_command(pki.init)
+    for command in (users.users, users.tokens, audit.audit, demo.seed_demo, criteria.criteria,
+                    admin.pki, pki.verify, imports.import_results_command):
         app.cli.add_command(command)

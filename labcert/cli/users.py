@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from labcert.cli.output import emit, fail, json_option
 from labcert.errors import DomainError
-from labcert.models import ROLES
+from labcert.models import ROLES, User, utcnow
 from labcert.services import accounts
 from labcert.services import tokens as token_service
+from labcert.services import users as user_service
 
 
 @click.group()
@@ -59,3 +63,83 @@ def create_token(email: str, days: int | None, name: str) -> None:
                                          days=days or current_app.config["TOKEN_LIFETIME_DAYS"],
                                          name=name)
     click.echo(plain)
+
+
+def _user_row(user: User) -> dict[str, Any]:
+    return {"id": user.id, "email": user.email, "name": user.name, "role": user.role,
+            "organization": user.organization.name if user.organization else None,
+            "active": user.is_active_account, "must_change_password": user.must_change_password,
+            "last_login_at": user.last_login_at}
+
+
+@users.command("list")
+@click.option("--role", type=click.Choice(ROLES), default=None, help="Only this role.")
+@click.option("--inactive/--active-only", "include_inactive", default=True,
+              help="Include deactivated accounts (default) or not.")
+@json_option
+@with_appcontext
+def list_users(role: str | None, include_inactive: bool, as_json: bool) -> None:
+    """List user accounts."""
+    rows = [_user_row(u) for u in user_service.list_users(
+        role=role, active=None if include_inactive else True)]
+    lines = [f"{r['email']:<32} {r['role']:<13} {'active' if r['active'] else 'INACTIVE':<9} "
+             f"{r['name']}" + (f" ({r['organization']})" if r["organization"] else "")
+             for r in rows]
+    emit(rows, "\n".join(lines) or "No users.", as_json)
+
+
+def _change_access(email: str, change: Callable[[User | None, int], User], done: str) -> None:
+    try:
+        user = change(None, user_service.user_by_email(email).id)
+    except DomainError as error:
+        fail(error)
+    click.echo(f"{user.email} {done}.")
+
+
+@users.command("deactivate")
+@click.argument("email")
+@with_appcontext
+def deactivate(email: str) -> None:
+    """Deactivate an account: no sign-in, no API, history kept."""
+    _change_access(email, user_service.deactivate_user, "is deactivated")
+
+
+@users.command("reactivate")
+@click.argument("email")
+@with_appcontext
+def reactivate(email: str) -> None:
+    """Reactivate a deactivated account."""
+    _change_access(email, user_service.reactivate_user, "is active again")
+
+
+@tokens.command("list")
+@click.argument("email")
+@json_option
+@with_appcontext
+def list_tokens(email: str, as_json: bool) -> None:
+    """List a user's API tokens (never the tokens themselves)."""
+    try:
+        user = user_service.user_by_email(email)
+    except DomainError as error:
+        fail(error)
+    now = utcnow()
+    rows = [{"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at,
+             "expires_at": t.expires_at, "last_used_at": t.last_used_at,
+             "revoked_at": t.revoked_at,
+             "status": "revoked" if t.revoked_at else "expired" if t.expires_at <= now
+             else "active"} for t in token_service.list_tokens(user)]
+    lines = [f"{r['id']:>6}  {r['prefix']}…  {r['status']:<8} expires "
+             f"{r['expires_at']:%Y-%m-%d}  {r['name']}" for r in rows]
+    emit(rows, "\n".join(lines) or f"{user.email} has no API tokens.", as_json)
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def revoke(token_id: int) -> None:
+    """Revoke an API token by its id (see `labcert tokens list EMAIL`)."""
+    try:
+        token = token_service.revoke_token(None, token_id)
+    except DomainError as error:
+        fail(error)
+    click.echo(f"Token {token.id} ({token.prefix}…) of {token.user.email} is revoked.")

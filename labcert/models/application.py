@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from labcert.extensions import db
 from labcert.models.organization import Organization
 from labcert.models.product import Product
+from labcert.models.sample import Sample
 from labcert.models.types import UTCDateTime, utcnow
 from labcert.models.user import User
 
@@ -43,6 +44,8 @@ class Application(db.Model):
     product: Mapped[Product] = relationship()
     manufacturer: Mapped[Organization] = relationship()
     created_by: Mapped[User | None] = relationship()
+    samples: Mapped[list[Sample]] = relationship(back_populates="application",
+                                                 order_by="Sample.id")
 
     # Optimistic locking: every UPDATE checks the version it read.
     __mapper_args__ = {"version_id_col": version}

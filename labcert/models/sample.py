@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labcert.extensions import db
 from labcert.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from labcert.models.application import Application
 
 
 class Sample(db.Model):
@@ -25,7 +29,7 @@ class Sample(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    application = relationship("Application")
+    application: Mapped[Application] = relationship(back_populates="samples")
 
     def __repr__(self) -> str:
         return f"<Sample {self.imei}>"

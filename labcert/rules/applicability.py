@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,49 +33,44 @@ FACTS: dict[str, FactDef] = {
     "user_replaceable_battery": FactDef("bool", False),
     "charger_included": FactDef("bool", True),
 }
-CORE_FACTS = ("technologies", "bands", "category", "brand", "model")
 
 
-def _fold(value: Any) -> Any:
-    return value.casefold() if isinstance(value, str) else value
+def fold(value: Any) -> Any:
+    """Return a fact or applies_if value in the form compared: case-folded text, frozen sets."""
+    if isinstance(value, str):
+        return value.casefold()
+    if isinstance(value, tuple | list | set | frozenset):
+        return frozenset(fold(v) for v in value)
+    return value
 
 
-def _contains(fact: Any, value: Any) -> bool:
-    return _fold(value) in {_fold(v) for v in fact}
-
-
-def _contains_any(fact: Any, values: Iterable[Any]) -> bool:
-    have = {_fold(v) for v in fact}
-    return any(_fold(v) in have for v in values)
-
-
-def _in(fact: Any, values: Iterable[Any]) -> bool:
-    return _fold(fact) in {_fold(v) for v in values}
-
-
-# operator -> (fact types it accepts, whether the value is a list, function)
+# operator -> (fact types it accepts, whether the value is a list, test on folded fact and value)
 OPERATORS: dict[str, tuple[tuple[str, ...], bool, Callable[[Any, Any], bool]]] = {
-    "equals": (("text", "bool"), False, lambda f, v: _fold(f) == _fold(v)),
-    "not_equals": (("text", "bool"), False, lambda f, v: _fold(f) != _fold(v)),
-    "in": (("text",), True, _in),
-    "not_in": (("text",), True, lambda f, v: not _in(f, v)),
-    "contains": (("set",), False, _contains),
-    "not_contains": (("set",), False, lambda f, v: not _contains(f, v)),
-    "contains_any": (("set",), True, _contains_any),
+    "equals": (("text", "bool"), False, lambda fact, value: fact == value),
+    "not_equals": (("text", "bool"), False, lambda fact, value: fact != value),
+    "in": (("text",), True, lambda fact, values: fact in values),
+    "not_in": (("text",), True, lambda fact, values: fact not in values),
+    "contains": (("set",), False, lambda fact, value: value in fact),
+    "not_contains": (("set",), False, lambda fact, value: value not in fact),
+    "contains_any": (("set",), True, lambda fact, values: not fact.isdisjoint(values)),
 }
 
 
 def fact_value(product: ProductFacts, name: str) -> Any:
-    """Return the named fact of the product, or the fact's default when the product is silent."""
-    if name in CORE_FACTS:
-        return getattr(product, name)
+    """Return the named fact of the product, folded, or the fact's default when it is silent."""
+    folded = product.folded.get(name)
+    if folded is not None:
+        return folded
     value = product.extra.get(name)
-    return FACTS[name].default if value is None else value
+    return FACTS[name].default if value is None else fold(value)
 
 
 def applies(tests: tuple[Applicability, ...], product: ProductFacts) -> bool:
     """Tell whether every applies_if test holds for the product."""
-    return all(OPERATORS[t.op][2](fact_value(product, t.fact), t.value) for t in tests)
+    for test in tests:  # noqa: SIM110 - evaluated for every criterion of every evaluation
+        if not OPERATORS[test.op][2](fact_value(product, test.fact), test.folded):
+            return False
+    return True
 
 
 def describe(test: Applicability) -> str:

@@ -21,7 +21,7 @@ from .decision import (
 from .evaluation import Evaluation, Governing, MissingCriterion, Outcome
 from .explain import context, measurement_reason, missing_reason, observation_reason
 from .facts import ProductFacts, Result
-from .matching import conditions_match
+from .matching import select
 from .model import COMPUTED, MEASUREMENT, CriteriaSet, Criterion
 from .numbers import ENGINE_CONTEXT, HUNDRED
 from .units import UnitError, factor
@@ -88,12 +88,7 @@ def _judge_criterion(
             return None
         verdict = PASS if check.verdict in criterion.limit.values else FAIL
         return Outcome(criterion.id, criterion, verdict, check.reason, None, check.checked)
-    matchers = criterion.conditions
-    matched = (
-        [r for r in candidates if conditions_match(matchers, r.normalised)]
-        if matchers
-        else candidates
-    )
+    matched = select(criterion.conditions, candidates)
     if not matched:
         return None
     if criterion.kind == MEASUREMENT:
@@ -121,15 +116,18 @@ def value_in_unit(criterion: Criterion, result: Result) -> tuple[Decimal, Decima
 
 def _measured(criterion: Criterion, matched: Sequence[Result]) -> Outcome:
     rule_fn = RULES[criterion.rule.name]
-    limit, rule = criterion.limit, criterion.rule
+    limit, rule, unit = criterion.limit, criterion.rule, criterion.unit
     worst: tuple[int, Decimal, Result, Decimal, Decimal | None, str] | None = None
     errors: list[tuple[Result, str]] = []
     for result in matched:
-        try:
-            y, u = value_in_unit(criterion, result)
-        except UnitError as exc:
-            errors.append((result, str(exc)))
-            continue
+        if result.unit == unit and result.value is not None and result.uncertainty_pct is None:
+            y, u = result.value, result.uncertainty  # the common case: no conversion at all
+        else:
+            try:
+                y, u = value_in_unit(criterion, result)
+            except UnitError as exc:
+                errors.append((result, str(exc)))
+                continue
         verdict, margin = rule_fn(rule, limit, distance(limit, y), u)
         severity = SEVERITY[verdict]
         if worst is None or severity > worst[0] or (severity == worst[0] and margin < worst[1]):
@@ -152,9 +150,7 @@ def _measured(criterion: Criterion, matched: Sequence[Result]) -> Outcome:
     reason = context(criterion, result, len(matched)) + measurement_reason(
         criterion, result, y, u, verdict
     )
-    governing = Governing(
-        y, criterion.unit, u, None, result.ref, result.conditions, result.sample_imei
-    )
+    governing = Governing(y, unit, u, None, result.ref, result.conditions, result.sample_imei)
     return Outcome(criterion.id, criterion, verdict, reason, governing, len(matched))
 
 

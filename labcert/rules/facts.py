@@ -15,6 +15,7 @@ from .numbers import parse_decimal
 from .units import UnitError, normalize
 
 TWO = Decimal(2)
+_FOLDED_TEXT = ("brand", "model", "category")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class ProductFacts:
     tacs: tuple[str, ...] = ()
     sample_imeis: tuple[str, ...] = ()
     extra: FrozenDict[Any] = EMPTY
+    folded: FrozenDict[Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         setter = object.__setattr__
@@ -40,6 +42,13 @@ class ProductFacts:
         setter(self, "tacs", tuple(str(t).strip() for t in self.tacs))
         setter(self, "sample_imeis", tuple(str(i).strip() for i in self.sample_imeis))
         setter(self, "extra", freeze(dict(self.extra)))
+        # Case-folded once here so that applies_if tests are plain set and string comparisons.
+        folded = {
+            "technologies": frozenset(t.casefold() for t in self.technologies),
+            "bands": frozenset(b.casefold() for b in self.bands),
+        }
+        folded.update({name: getattr(self, name).casefold() for name in _FOLDED_TEXT})
+        setter(self, "folded", FrozenDict(folded))
 
 
 def _number(name: str, raw: object, errors: dict[str, list[str]]) -> Decimal | None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from .numbers import fmt, parse_decimal
 
 MATCHERS = ("equals", "in", "range", "prefix")
 
 Normalised = tuple[str, Decimal | None]
+R = TypeVar("R")
 
 
 def normalise(raw: str) -> Normalised:
@@ -33,21 +34,23 @@ class Matcher:
     low: Decimal | None = None
     high: Decimal | None = None
     raw: Any = None
+    texts: frozenset[str] = field(init=False, repr=False, compare=False)
+    numbers: frozenset[Decimal] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # A value matches as text, or as a number when both sides are numbers ("10" == "10.0").
+        object.__setattr__(self, "texts", frozenset(t for t, _ in self.values))
+        object.__setattr__(self, "numbers", frozenset(n for _, n in self.values if n is not None))
 
     def matches(self, value: Normalised | None) -> bool:
         """Tell whether a normalised result condition value satisfies this matcher."""
         if value is None:
             return False
         text, number = value
-        if self.op in ("equals", "in"):
-            for want_text, want_number in self.values:
-                if want_number is not None and number is not None:
-                    if number == want_number:
-                        return True
-                elif text == want_text:
-                    return True
-            return False
-        if self.op == "range":
+        op = self.op
+        if op == "equals" or op == "in":
+            return text in self.texts or (number is not None and number in self.numbers)
+        if op == "range":
             if number is None:
                 return False
             return (self.low is None or number >= self.low) and (
@@ -109,3 +112,19 @@ def make_matcher(spec: Any) -> Matcher:
 def conditions_match(matchers: Mapping[str, Matcher], values: Mapping[str, Normalised]) -> bool:
     """Tell whether every criterion condition is met by a result's normalised conditions."""
     return all(matcher.matches(values.get(name)) for name, matcher in matchers.items())
+
+
+def select(matchers: Mapping[str, Matcher], candidates: Sequence[R]) -> list[R]:
+    """Return the candidates (results with .normalised) that meet every condition."""
+    if not matchers:
+        return list(candidates)
+    items = tuple(matchers.items())
+    selected = []
+    for candidate in candidates:  # the engine's hottest loop: plain loops, no calls per condition
+        values = candidate.normalised
+        for name, matcher in items:
+            if not matcher.matches(values.get(name)):
+                break
+        else:
+            selected.append(candidate)
+    return selected

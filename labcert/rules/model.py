@@ -125,6 +125,15 @@ class Applicability:
     fact: str
     op: str
     value: Any
+    folded: Any = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        value = self.value
+        if isinstance(value, tuple | list | set | frozenset):
+            folded: Any = frozenset(v.casefold() if isinstance(v, str) else v for v in value)
+        else:
+            folded = value.casefold() if isinstance(value, str) else value
+        object.__setattr__(self, "folded", folded)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from labcert.errors import NotFound
 from labcert.extensions import db
@@ -46,11 +47,21 @@ def user_for_token(plain: str) -> User | None:
     return token.user
 
 
+def list_tokens(user: User | None = None) -> list[ApiToken]:
+    """Return the tokens of `user` (everyone's if None), newest first."""
+    query = select(ApiToken).options(joinedload(ApiToken.user)) \
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    if user is not None:
+        query = query.where(ApiToken.user_id == user.id)
+    return list(db.session.scalars(query))
+
+
 @transactional
-def revoke_token(actor: User, token_id: int) -> ApiToken:
-    """Revoke a token: its owner may revoke it, and so may an administrator."""
+def revoke_token(actor: User | None, token_id: int) -> ApiToken:
+    """Revoke a token: its owner may, and so may an administrator or the CLI (actor None)."""
     token = db.session.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.id and actor.role != "admin"):
+    if token is None or (actor is not None and token.user_id != actor.id
+                         and actor.role != "admin"):
         raise NotFound(f"No API token with id {token_id} among yours.")
     if token.revoked_at is None:
         token.revoked_at = utcnow()

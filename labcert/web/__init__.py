@@ -19,7 +19,18 @@ def load_user(user_id: str) -> User | None:
 
 def init_app(app: Flask) -> None:
     """Register the page blueprints and the sign-in settings."""
-    from labcert.web import auth, home, navigation
+    from labcert.web import (
+        account,
+        admin,
+        auth,
+        criteria,
+        home,
+        lab,
+        navigation,
+        review,
+        verify,
+        wellknown,
+    )
 
     navigation.init_app(app)
     login_manager.login_view = "auth.login"
@@ -27,3 +38,10 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(lab.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(admin.bp)
+    account.init_app(app)
+    app.register_blueprint(criteria.bp)
+    app.register_blueprint(wellknown.bp)
+    app.register_blueprint(verify.bp)

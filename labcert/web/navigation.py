@@ -30,6 +30,7 @@ NAV = {
     "exporter": (("Home", "home.dashboard"), ("Verify", "verify.index"),
                  ("Shipment check", "verify.shipment")),
 }
+NAV = {role: (*entries, ("Account", "account.index")) for role, entries in NAV.items()}
 PUBLIC_NAV = (("Verify a certificate", "verify.index"), ("Shipment check", "verify.shipment"))
 
 

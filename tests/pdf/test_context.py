@@ -53,7 +53,8 @@ def test_results_carry_limits_values_and_uncertainty_with_units(snapshot: dict[s
     assert spurious["value"] == "\u221247.2\u00a0dBm" and spurious["limit"] == "≤ \u221236\u00a0dBm"
     assert spurious["reason"].startswith("\u221247.2 dBm")
     assert _outcome(context, "emc.radiated.classb")["value"] == "39.8\u00a0dBµV/m"
-    assert _outcome(context, "rf.frequency_error")["limit"] == "\u22120.1\u00a0\u2013\u00a00.1\u00a0ppm"
+    frequency = _outcome(context, "rf.frequency_error")
+    assert frequency["limit"] == "\u22120.1\u00a0\u2013\u00a00.1\u00a0ppm"
     assert _outcome(context, "emc.esd")["limit"] == "one of A, B"
     assert _outcome(context, "emc.esd")["uncertainty"] == "—"
     assert _outcome(context, "imei.valid")["value"] == "—"

@@ -1,0 +1,323 @@
+"""Time the rule engine on a realistic application against a plain-Python Decimal baseline.
+
+Run: .venv/bin/python bench/bench_rules.py [--repeats N]
+
+The application has ~150 results (SAR per band x position x mass, RF per band, EMC per
+frequency, RoHS per material, observations). Both the engine and the baseline judge it against
+the six markets' sets in force on one date; the baseline does the same comparisons with plain
+tuples, dicts and Decimals (no dataclasses, no reasons), and the script checks that both reach
+the same verdicts before printing the medians and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from labcert.rules import evaluate, load_registry, parse_product, parse_results
+from labcert.rules.applicability import fact_value
+from labcert.rules.checks import CHECKS
+from labcert.rules.units import factor
+
+ON = date(2025, 9, 1)
+MARKETS = ("eu-red", "us-fcc", "sa-cst", "ae-tdra", "eaeu", "pk-pta")
+SEVERITY = {"pass": 0, "conditional_pass": 1, "indeterminate": 2, "conditional_fail": 3, "fail": 4}
+
+
+def application() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Return the product dict and ~150 result dicts of one realistic application."""
+    product = {
+        "brand": "Indus", "model": "IM-5G1", "category": "smartphone",
+        "technologies": ["gsm", "umts", "lte", "wlan", "bluetooth", "nfc"],
+        "bands": ["GSM900", "DCS1800", "GSM1900", "UMTS B1", "UMTS B2", "LTE B1", "LTE B2",
+                  "LTE B3", "LTE B4", "LTE B7", "LTE B20", "LTE B66", "WLAN 2.4G"],
+        "tacs": ["35209900"], "sample_imeis": ["352099001761481", "352099001761499"],
+        "has_internet": True,
+    }
+    results: list[dict[str, Any]] = []
+    sar_bands = ["GSM900", "DCS1800", "UMTS B1", "LTE B3", "LTE B7", "LTE B2"]
+    for i, band in enumerate(sar_bands):
+        for j, position in enumerate(["left cheek", "left tilt", "right cheek", "right tilt"]):
+            for mass in (1, 10):
+                value = Decimal("0.40") + Decimal(i * 7 + j * 3 + mass) / 100
+                results.append({"test": "sar.head", "value": str(value), "unit": "W/kg",
+                                "uncertainty": "0.22", "conditions": {
+                                    "band": band, "position": position, "mass_g": mass}})
+        for position in ("back 5 mm", "front 5 mm"):
+            for mass in (1, 10):
+                results.append({"test": "sar.body", "value": f"0.{60 + i * 5}", "unit": "mW/g",
+                                "uncertainty_pct": "20", "conditions": {
+                                    "band": band, "position": position, "mass_g": mass}})
+        results.append({"test": "sar.limb", "value": f"1.{i}", "unit": "W/kg", "uncertainty": "0.3",
+                        "conditions": {"band": band, "position": "hand", "mass_g": 10}})
+    power = {"GSM900": "32.6", "DCS1800": "29.7", "UMTS B1": "23.1", "LTE B1": "23.2",
+             "LTE B3": "23.4", "LTE B7": "22.9", "LTE B20": "22.8", "WLAN 2.4G": "19.2"}
+    for band, value in power.items():
+        results.append({"test": "rf.conducted_power", "value": value, "unit": "dBm",
+                        "uncertainty": "0.6", "conditions": {"band": band}})
+    for band, value in {"LTE B2": "31.8", "GSM1900": "32.2", "LTE B4": "28.9",
+                        "LTE B66": "29.1"}.items():
+        results.append({"test": "rf.eirp", "value": value, "unit": "dBm", "uncertainty": "1.0",
+                        "conditions": {"band": band}})
+    results += [
+        {"test": "rf.eirp_2g4", "value": "17.8", "unit": "dBm", "uncertainty": "1.2",
+         "conditions": {"band": "WLAN 2.4G"}},
+        {"test": "rf.eirp_2g4", "value": "9.5", "unit": "dBm", "uncertainty": "1.2",
+         "conditions": {"band": "Bluetooth"}},
+        {"test": "rf.psd_2g4", "value": "7.9", "unit": "dBm/MHz", "uncertainty": "2.1"},
+    ]
+    for mhz, value in {150: "-52.3", 600: "-48.0", 1800: "-41.0", 3600: "-38.5", 7000: "-40.2"}.items():
+        results.append({"test": "rf.spurious", "value": value, "unit": "dBm", "uncertainty": "2.5",
+                        "conditions": {"frequency_mhz": mhz}})
+    for band, value in {"LTE B3": "0.021", "GSM900": "-0.035", "UMTS B1": "0.012",
+                        "LTE B7": "-0.018"}.items():
+        results.append({"test": "rf.frequency_error", "value": value, "unit": "ppm",
+                        "uncertainty": "0.005", "conditions": {"band": band}})
+    for band, value in {"LTE B1": "-99.1", "LTE B3": "-96.4", "LTE B7": "-97.2",
+                        "LTE B20": "-97.0", "GSM900": "-106.5"}.items():
+        results.append({"test": "rf.refsens", "value": value, "unit": "dBm", "uncertainty": "0.7",
+                        "conditions": {"band": band}})
+    for mhz, value in {48: "31.0", 120: "31.2", 200: "33.5", 480: "38.9", 600: "40.1",
+                       980: "41.0"}.items():
+        results.append({"test": "emc.radiated", "value": value, "unit": "dBuV/m",
+                        "uncertainty": "5.1", "conditions": {
+                            "frequency_mhz": mhz, "detector": "QP", "distance_m": 3}})
+    for mhz in (1800, 2400, 4200):
+        for detector, value in (("AV", "41.3"), ("PK", "55.0")):
+            results.append({"test": "emc.radiated", "value": value, "unit": "dBuV/m",
+                            "uncertainty": "4.9", "conditions": {
+                                "frequency_mhz": mhz, "detector": detector, "distance_m": 3}})
+    for mhz in ("0.9", "2", "12", "25"):
+        for detector, value in (("QP", "44.1"), ("AV", "35.2")):
+            results.append({"test": "emc.conducted", "value": value, "unit": "dBuV",
+                            "uncertainty": "3.0", "conditions": {
+                                "frequency_mhz": mhz, "detector": detector}})
+    results += [
+        {"test": "emc.esd", "observation": "B", "conditions": {"discharge": "contact", "level_kv": 4}},
+        {"test": "emc.esd", "observation": "A", "conditions": {"discharge": "air", "level_kv": 8}},
+        {"test": "emc.rf_immunity", "observation": "A", "conditions": {"field_v_m": 3}},
+        {"test": "safety.iec62368", "observation": "pass"},
+        {"test": "battery.iec62133", "observation": "pass"},
+        {"test": "battery.un38_3", "observation": "pass"},
+        {"test": "cyber.en18031", "observation": "pass"},
+        {"test": "ingress.ip", "observation": "IP68"},
+        {"test": "durability.free_fall", "value": "45", "unit": "1"},
+        {"test": "battery.cycle_retention", "value": "86.5", "unit": "%", "uncertainty": "1.5",
+         "conditions": {"cycles": 800}},
+    ]
+    substances = ["pb", "hg", "cd", "cr6", "pbb", "pbde", "dehp", "bbp", "dbp", "dibp"]
+    for material, unit, scale in (("PCB solder", "ppm", 1), ("housing ABS", "%", Decimal("0.0001"))):
+        for k, substance in enumerate(substances):
+            value = Decimal(5 + 3 * k) * scale
+            results.append({"test": f"rohs.{substance}", "value": str(value), "unit": unit,
+                            "uncertainty": str(Decimal(2) * scale),
+                            "conditions": {"material": material}})
+    return product, results
+
+
+# ---- the baseline: the same comparisons written by hand on plain data -----------------------
+
+
+def compile_set(cs: Any) -> dict[str, Any]:
+    """Flatten a criteria set into plain tuples for the hand-written baseline."""
+    criteria = []
+    for c in cs.criteria:
+        conditions = []
+        for name, m in c.conditions.items():
+            if m.op in ("equals", "in"):
+                conditions.append((name, "in", {t for t, _ in m.values}, {n for _, n in m.values}))
+            elif m.op == "range":
+                conditions.append((name, "range", m.low, m.high))
+            else:
+                conditions.append((name, "prefix", m.values[0][0], None))
+        applies = [(a.fact, a.op, a.value) for a in c.applies_if]
+        criteria.append((c.id, c.test, c.kind, c.limit.kind, c.limit.low, c.limit.high,
+                         c.limit.inclusive, {v.casefold() for v in c.limit.values}, c.unit,
+                         c.rule.name, c.rule.max_uncertainty, c.rule.on_excess, c.rule.u_cispr,
+                         conditions, applies, c.effective_from, c.required))
+    return {"criteria": criteria, "accept": cs.accept_conditional_pass}
+
+
+def plain_results(results: list[Any]) -> dict[str, list[tuple]]:
+    """Index results by test as plain tuples with folded condition values."""
+    index: dict[str, list[tuple]] = {}
+    for r in results:
+        if r.is_superseded:
+            continue
+        conditions = {k: (v.casefold(), n) for k, (v, n) in r.normalised.items()}
+        index.setdefault(r.test, []).append(
+            (r.value, r.unit, r.uncertainty, r.uncertainty_pct, r.observation, conditions))
+    return index
+
+
+def _applies(applies: list, facts: dict[str, Any]) -> bool:
+    for fact, op, value in applies:
+        have = facts[fact]
+        if op == "contains" and value.casefold() not in have:
+            return False
+        if op == "contains_any" and not any(v.casefold() in have for v in value):
+            return False
+        if op == "in" and have not in {v.casefold() for v in value}:
+            return False
+        if op == "equals" and have != (value.casefold() if isinstance(value, str) else value):
+            return False
+    return True
+
+
+def _matches(conditions: list, result_conditions: dict) -> bool:
+    for name, kind, a, b in conditions:
+        got = result_conditions.get(name)
+        if got is None:
+            return False
+        text, number = got
+        if kind == "in":
+            if not (text in a or (number is not None and number in b)):
+                return False
+        elif kind == "range":
+            if number is None or (a is not None and number < a) or (b is not None and number > b):
+                return False
+        elif not text.startswith(a):
+            return False
+    return True
+
+
+def baseline(compiled: dict[str, Any], facts: dict[str, Any], index: dict[str, list[tuple]],
+             factors: dict[tuple[str, str], Decimal], product: Any, on: date) -> tuple[str, dict]:
+    """Judge every criterion by hand and return the overall verdict and per-criterion verdicts."""
+    verdicts: dict[str, str] = {}
+    missing_required = False
+    zero = Decimal(0)
+    for (cid, test, kind, lkind, low, high, inclusive, allowed, unit, rule, umax, on_excess,
+         ucispr, conditions, applies, effective, required) in compiled["criteria"]:
+        if effective is not None and effective > on:
+            continue
+        if applies and not _applies(applies, facts):
+            continue
+        if kind == "computed":
+            check = CHECKS[test](product)
+            if check is None:
+                missing_required = missing_required or required
+            else:
+                verdicts[cid] = "pass" if check.verdict in allowed else "fail"
+            continue
+        matched = [r for r in index.get(test, ()) if _matches(conditions, r[5])]
+        if not matched:
+            missing_required = missing_required or required
+            continue
+        worst = -1
+        for value, runit, u, upct, observation, _ in matched:
+            if kind == "observation":
+                verdict = "pass" if observation.casefold() in allowed else "fail"
+            else:
+                y = value
+                if runit != unit:
+                    f = factors[(runit, unit)]
+                    y = value * f
+                    u = None if u is None else u * f
+                if upct is not None:
+                    u = upct * abs(y) / 100
+                d = high - y if lkind == "max" else y - low if lkind == "min" else min(y - low, high - y)
+                if rule == "simple":
+                    verdict = "pass" if (d >= 0 if inclusive else d > 0) else "fail"
+                elif u is None:
+                    verdict = "indeterminate"
+                elif rule == "guarded":
+                    if lkind == "range" and 2 * u >= high - low:
+                        verdict = "indeterminate"
+                    elif d >= u if inclusive else d > u:
+                        verdict = "pass"
+                    elif d >= 0 if inclusive else d > 0:
+                        verdict = "conditional_pass"
+                    elif d >= -u if inclusive else d > -u:
+                        verdict = "conditional_fail"
+                    else:
+                        verdict = "fail"
+                else:
+                    excess = max(u - (ucispr if rule == "cispr" else umax), zero)
+                    if excess and on_excess == "invalid":
+                        verdict = "indeterminate"
+                    elif lkind == "range" and 2 * excess > high - low:
+                        verdict = "indeterminate"
+                    else:
+                        m = d - excess
+                        verdict = "pass" if (m >= 0 if inclusive else m > 0) else "fail"
+            worst = max(worst, SEVERITY[verdict])
+        verdicts[cid] = next(v for v, s in SEVERITY.items() if s == worst)
+    values = set(verdicts.values())
+    if values & {"fail", "conditional_fail"} or (
+        "conditional_pass" in values and not compiled["accept"]
+    ):
+        return "fail", verdicts
+    if missing_required or "indeterminate" in values:
+        return "incomplete", verdicts
+    return "pass", verdicts
+
+
+def median_ms(fn: Any, repeats: int) -> float:
+    """Return the median wall time of fn() in milliseconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    """Build the application, check engine and baseline agree, and print both timings."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=300)
+    args = parser.parse_args()
+
+    registry = load_registry()
+    product_data, result_data = application()
+    product = parse_product(product_data)
+    start = time.perf_counter()
+    results = parse_results(result_data, registry.catalogue)
+    parse_ms = (time.perf_counter() - start) * 1000
+    sets = [registry.resolve(m, ON) for m in MARKETS]
+
+    compiled = [compile_set(cs) for cs in sets]
+    index = plain_results(results)
+    facts = {name: fact_value(product, name) for name in ("technologies", "bands", "category",
+                                                          "foldable", "has_internet",
+                                                          "charger_included")}
+    facts = {k: ({x.casefold() for x in v} if isinstance(v, frozenset) else
+                 v.casefold() if isinstance(v, str) else v) for k, v in facts.items()}
+    pairs = {(r.unit, c.unit) for cs in sets for c in cs.criteria for r in results
+             if r.test == c.test and r.unit and c.unit}
+    factors = {pair: factor(*pair) for pair in pairs}
+
+    for cs, plain in zip(sets, compiled, strict=True):
+        evaluation = evaluate(cs, product, results, ON)
+        verdict, verdicts = baseline(plain, facts, index, factors, product, ON)
+        assert evaluation.verdict == verdict, (cs.ref, evaluation.verdict, verdict)
+        assert evaluation.verdicts() == verdicts, cs.ref
+
+    def engine_all() -> None:
+        for cs in sets:
+            evaluate(cs, product, results, ON)
+
+    def baseline_all() -> None:
+        for plain in compiled:
+            baseline(plain, facts, index, factors, product, ON)
+
+    engine_all(), baseline_all()  # warm caches
+    engine = median_ms(engine_all, args.repeats)
+    plain = median_ms(baseline_all, args.repeats)
+    judged = sum(len(evaluate(cs, product, results, ON).outcomes) for cs in sets)
+    print(f"application: {len(results)} results, {len(sets)} markets "
+          f"({', '.join(cs.ref for cs in sets)}), {judged} criteria judged")
+    print(f"parse_results (once, not in the ratio): {parse_ms:.2f} ms")
+    print(f"engine   (evaluate x{len(sets)}): median {engine:.2f} ms over {args.repeats} runs")
+    print(f"baseline (plain Decimal x{len(sets)}): median {plain:.2f} ms over {args.repeats} runs")
+    print(f"ratio engine/baseline: {engine / plain:.2f} (goal <= 3); "
+          f"per application: {engine:.2f} ms (goal < 20 ms)")
+
+
+if __name__ == "__main__":
+    main()

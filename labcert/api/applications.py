@@ -1,0 +1,93 @@
+"""Applications: create, list, show, submit, cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from labcert.access import STAFF
+from labcert.api import present
+from labcert.api.auth import api_user, current_api_user
+from labcert.api.blueprint import Blueprint
+from labcert.api.lab_schemas import (
+    ApplicationCreateSchema,
+    ApplicationListItemSchema,
+    ApplicationSchema,
+    CancelSchema,
+    StateQuerySchema,
+)
+from labcert.services import applications as service
+from labcert.services.evaluations import evaluate_application
+from labcert.services.results import results_of
+from labcert.services.review import reviews_of
+
+bp = Blueprint("api_applications", __name__, url_prefix="/api/v1/applications",
+               description="Applications for certification")
+APPLICANTS = ("technician", "manufacturer")
+VIEWERS = (*STAFF, "manufacturer")
+
+
+def detail(application: Any) -> dict[str, Any]:
+    """Return an application with samples, results and the current evaluation summary."""
+    samples = list(application.samples)
+    imeis = {s.id: s.imei for s in samples}
+    summary = [{"market": m.market, "criteria_set": m.criteria_set.ref,
+                "verdict": (d := m.evaluation.to_dict())["verdict"], "missing": d["missing"]}
+               for m in evaluate_application(application)]
+    rejected = [r for r in reviews_of(application) if r.decision == "rejected"]
+    return {**present.application_item(application), "version": application.version,
+            "submitted_at": application.submitted_at, "decided_at": application.decided_at,
+            "samples": [present.sample(s) for s in samples],
+            "results": [present.result(r, imeis) for r in results_of(application)],
+            "evaluation": summary,
+            "rejection_reasons": rejected[0].reasons if rejected else []}
+
+
+@bp.route("", methods=["POST"])
+@api_user(*APPLICANTS)
+@bp.arguments(ApplicationCreateSchema)
+@bp.response(201, ApplicationSchema)
+def create(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Open a draft application (a manufacturer applies for itself)."""
+    application = service.create_application(
+        current_api_user(), product=body["product"], markets=body["markets"],
+        manufacturer_id=body.get("manufacturer_id"))
+    location = url_for("api_applications.show", application_id=application.id)
+    return detail(application), 201, {"Location": location}
+
+
+@bp.route("", methods=["GET"])
+@api_user(*VIEWERS)
+@bp.arguments(StateQuerySchema, location="query")
+@bp.response(200, ApplicationListItemSchema(many=True))
+def index(query: dict[str, Any]) -> list[dict[str, Any]]:
+    """List the applications you may see (filter with ?state=)."""
+    return [present.application_item(a)
+            for a in service.visible_applications(current_api_user(), query.get("state"))]
+
+
+@bp.route("/<int:application_id>", methods=["GET"])
+@api_user(*VIEWERS)
+@bp.response(200, ApplicationSchema)
+def show(application_id: int) -> dict[str, Any]:
+    """Show one application with samples, results and its evaluation summary."""
+    return detail(service.get_application(current_api_user(), application_id))
+
+
+@bp.route("/<int:application_id>/submit", methods=["POST"])
+@api_user("technician")
+@bp.response(200, ApplicationSchema)
+def submit(application_id: int) -> dict[str, Any]:
+    """Send a tested application to review (testing → submitted)."""
+    return detail(service.submit_application(current_api_user(), application_id))
+
+
+@bp.route("/<int:application_id>/cancel", methods=["POST"])
+@api_user("technician", "manufacturer", "admin")
+@bp.arguments(CancelSchema)
+@bp.response(200, ApplicationSchema)
+def cancel(body: dict[str, Any], application_id: int) -> dict[str, Any]:
+    """Cancel an application that is not final, with a reason."""
+    return detail(service.cancel_application(current_api_user(), application_id, body["reason"]))
+

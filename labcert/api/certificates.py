@@ -1,0 +1,143 @@
+"""Certificates: list, detail, the signed PDF, and the lifecycle actions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response
+from marshmallow import Schema, fields
+
+from labcert.access import STAFF
+from labcert.api import present
+from labcert.api.auth import api_user, current_api_user
+from labcert.api.blueprint import Blueprint
+from labcert.services import certificates as service
+
+bp = Blueprint("api_certificates", __name__, url_prefix="/api/v1/certificates",
+               description="Certificates and their lifecycle")
+VIEWERS = (*STAFF, "manufacturer")
+
+
+class EventSchema(Schema):
+    """A status change."""
+
+    action = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    reason = fields.String()
+    at = fields.DateTime()
+    actor = fields.String(allow_none=True)
+
+
+class CertificateSchema(Schema):
+    """A certificate in the registry."""
+
+    number = fields.String()
+    revision = fields.Integer()
+    market = fields.String()
+    criteria_set = fields.String()
+    application_id = fields.Integer()
+    status = fields.String()
+    status_reason = fields.String(allow_none=True)
+    issued_at = fields.DateTime()
+    valid_until = fields.Date()
+    pdf_sha256 = fields.String()
+    holder = fields.String(allow_none=True)
+    product = fields.Dict()
+    supersedes = fields.String(allow_none=True)
+    superseded_by = fields.String(allow_none=True)
+    events = fields.List(fields.Nested(EventSchema))
+
+
+class ReasonSchema(Schema):
+    """The reason for a status change (required)."""
+
+    reason = fields.String(required=True)
+
+
+class AmendSchema(Schema):
+    """An amendment: reason and the facts that change."""
+
+    reason = fields.String(required=True)
+    changes = fields.Dict(required=True)
+
+
+class MarketQuerySchema(Schema):
+    """Filter by market."""
+
+    market = fields.String(load_default=None)
+
+
+@bp.route("", methods=["GET"])
+@api_user(*VIEWERS)
+@bp.arguments(MarketQuerySchema, location="query")
+@bp.response(200, CertificateSchema(many=True))
+def index(query: dict[str, Any]) -> list[dict[str, Any]]:
+    """List the certificates you may see (filter with ?market=)."""
+    today = date.today()
+    return [present.certificate(c, today)
+            for c in service.visible_certificates(current_api_user(), query.get("market"))]
+
+
+@bp.route("/<number>", methods=["GET"])
+@api_user(*VIEWERS)
+@bp.response(200, CertificateSchema)
+def show(number: str) -> dict[str, Any]:
+    """Show a certificate with its status history."""
+    cert = service.get_certificate(current_api_user(), number)
+    return present.certificate(cert, date.today(), events=True)
+
+
+@bp.route("/<number>/pdf", methods=["GET"])
+@api_user(*VIEWERS)
+@bp.response(200, description="The signed PDF, exactly the registered bytes",
+             content_type="application/pdf")
+def pdf(number: str) -> Response:
+    """Download the signed PDF exactly as registered."""
+    cert = service.get_certificate(current_api_user(), number)
+    return Response(cert.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{cert.number}.pdf"',
+        "X-Content-SHA256": cert.pdf_sha256})
+
+
+def _change(number: str, action: str, body: dict[str, Any]) -> dict[str, Any]:
+    cert = service.change_status(current_api_user(), number, action, body.get("reason"))
+    return present.certificate(cert, date.today(), events=True)
+
+
+@bp.route("/<number>/suspend", methods=["POST"])
+@api_user("reviewer")
+@bp.arguments(ReasonSchema)
+@bp.response(200, CertificateSchema)
+def suspend(body: dict[str, Any], number: str) -> dict[str, Any]:
+    """Suspend a valid certificate (reason required)."""
+    return _change(number, "suspend", body)
+
+
+@bp.route("/<number>/reinstate", methods=["POST"])
+@api_user("reviewer")
+@bp.arguments(ReasonSchema)
+@bp.response(200, CertificateSchema)
+def reinstate(body: dict[str, Any], number: str) -> dict[str, Any]:
+    """Reinstate a suspended certificate (reason required)."""
+    return _change(number, "reinstate", body)
+
+
+@bp.route("/<number>/withdraw", methods=["POST"])
+@api_user("reviewer")
+@bp.arguments(ReasonSchema)
+@bp.response(200, CertificateSchema)
+def withdraw(body: dict[str, Any], number: str) -> dict[str, Any]:
+    """Withdraw a certificate for good (reason required)."""
+    return _change(number, "withdraw", body)
+
+
+@bp.route("/<number>/amend", methods=["POST"])
+@api_user("reviewer")
+@bp.arguments(AmendSchema)
+@bp.response(201, CertificateSchema)
+def amend(body: dict[str, Any], number: str) -> tuple[dict[str, Any], int]:
+    """Issue a new revision with the changes; this one becomes superseded."""
+    new = service.amend(current_api_user(), number, body["reason"], body["changes"])
+    return present.certificate(new, date.today(), events=True), 201

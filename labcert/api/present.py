@@ -1,0 +1,77 @@
+"""Turn models into the plain dicts the API schemas dump."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from labcert.models import Application, Organization, Sample, TestResult
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def organization(org: Organization) -> dict[str, Any]:
+    """Return an organization, briefly."""
+    return {"id": org.id, "name": org.name, "kind": org.kind}
+
+
+def product(application: Application) -> dict[str, Any]:
+    """Return the product facts."""
+    item = application.product
+    return {"brand": item.brand, "model": item.model, "marketing_name": item.marketing_name,
+            "category": item.category, "hardware_version": item.hardware_version,
+            "software_version": item.software_version, "technologies": item.technologies,
+            "bands": item.bands, "tacs": item.tacs, "facts": item.facts}
+
+
+def sample(row: Sample) -> dict[str, Any]:
+    """Return a sample."""
+    return {"id": row.id, "imei": row.imei, "serial": row.serial, "received_at": row.received_at,
+            "condition": row.condition}
+
+
+def result(row: TestResult, imeis: dict[int, str]) -> dict[str, Any]:
+    """Return a result with exact decimal strings."""
+    return {"id": row.id, "test": row.test_code, "value": _text(row.value),
+            "observation": row.observation, "unit": row.unit,
+            "uncertainty": _text(row.uncertainty), "uncertainty_pct": _text(row.uncertainty_pct),
+            "k": _text(row.k), "conditions": row.conditions,
+            "sample_imei": imeis.get(row.sample_id or 0),
+            "instrument": row.instrument.asset_tag if row.instrument else None,
+            "tested_at": row.tested_at, "entered_by": row.entered_by.email, "source": row.source,
+            "supersedes": row.supersedes_id, "superseded_by": row.superseded_by_id,
+            "correction_reason": row.correction_reason}
+
+
+def application_item(application: Application) -> dict[str, Any]:
+    """Return an application for a list."""
+    return {"id": application.id, "number": application.number, "state": application.state,
+            "manufacturer": organization(application.manufacturer),
+            "product": product(application), "markets": application.markets,
+            "created_at": application.created_at}
+
+
+def certificate(cert: Any, today: Any, *, events: bool = False) -> dict[str, Any]:
+    """Return a certificate for the API (status is the effective one: expired is derived)."""
+    from labcert.extensions import db
+    from labcert.models import Certificate
+
+    def number_of(cert_id: int | None) -> str | None:
+        other = db.session.get(Certificate, cert_id) if cert_id else None
+        return other.number if other else None
+
+    product_facts = cert.snapshot.get("product", {})
+    data = {"number": cert.number, "revision": cert.revision, "market": cert.market,
+            "criteria_set": cert.criteria_set, "application_id": cert.application_id,
+            "status": cert.effective_status(today), "status_reason": cert.status_reason,
+            "issued_at": cert.issued_at, "valid_until": cert.valid_until,
+            "pdf_sha256": cert.pdf_sha256, "holder": cert.snapshot.get("holder", {}).get("name"),
+            "product": {k: product_facts.get(k) for k in ("brand", "model", "marketing_name")},
+            "supersedes": number_of(cert.supersedes_id),
+            "superseded_by": number_of(cert.superseded_by_id)}
+    if events:
+        data["events"] = [{"action": e.action, "from_status": e.from_status,
+                           "to_status": e.to_status, "reason": e.reason, "at": e.at,
+                           "actor": e.actor.name if e.actor else None} for e in cert.events]
+    return data

@@ -1,0 +1,42 @@
+"""`labcert pki status`: the health of the key that signs certificates."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from labcert.cli.output import emit, fail, json_option
+from labcert.services.signing_key import key_health
+
+
+@click.group()
+def pki() -> None:
+    """Inspect the lab's signing key."""
+
+
+@pki.command("status")
+@json_option
+@with_appcontext
+def status(as_json: bool) -> None:
+    """Show which key signs now, its certificate and days until expiry; exit 1 if unusable."""
+    health = key_health(current_app)
+    if health["error"]:
+        if as_json:
+            emit(health, "", as_json)
+            raise SystemExit(1)
+        fail(f"no usable signing key: {health['error']}")
+    info = health["info"]
+    lines = [f"Signing key: {health['source']}",
+             f"  subject      {info['subject']}",
+             f"  issuer       {info['issuer']}",
+             f"  serial       {info['serial']}",
+             f"  valid        {info['not_before']} to {info['not_after']}",
+             f"  expires in   {info['days_until_expiry']} days",
+             f"  key          {info['key_type']}"
+             + (" (DEVELOPMENT key)" if info["is_development"] else ""),
+             f"  fingerprint  {info['fingerprint_sha256']}"]
+    lines += [f"WARNING: {w}" for w in health["warnings"]]
+    emit(health, "\n".join(lines), as_json)
+    if not health["ok"]:
+        raise SystemExit(1)

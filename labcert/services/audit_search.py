@@ -1,0 +1,57 @@
+"""Find audit events by actor, object and date, newest first, a page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
+
+from labcert.extensions import db
+from labcert.models import AuditEvent
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What to look for; empty fields match everything, dates are whole UTC days."""
+
+    actor: str = ""
+    entity_type: str = ""
+    entity_id: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _query(wanted: AuditFilter) -> Select[tuple[AuditEvent]]:
+    query = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    if wanted.actor.strip():
+        query = query.where(func.lower(AuditEvent.actor)
+                            .contains(wanted.actor.strip().lower(), autoescape=True))
+    if wanted.entity_type:
+        query = query.where(AuditEvent.entity_type == wanted.entity_type)
+    if wanted.entity_id.strip():
+        query = query.where(AuditEvent.entity_id == wanted.entity_id.strip())
+    if wanted.date_from:
+        query = query.where(AuditEvent.at >= _midnight(wanted.date_from))
+    if wanted.date_to:
+        query = query.where(AuditEvent.at < _midnight(wanted.date_to + timedelta(days=1)))
+    return query
+
+
+def search_events(wanted: AuditFilter, page: int = 1, per_page: int = PER_PAGE) -> Pagination:
+    """Return one page of the events that match, newest first."""
+    return db.paginate(_query(wanted), page=page, per_page=per_page, error_out=False,
+                       count=True)
+
+
+def entity_types() -> list[str]:
+    """Return the kinds of object the trail has events about."""
+    return list(db.session.scalars(select(AuditEvent.entity_type).distinct()
+                                   .order_by(AuditEvent.entity_type)))

@@ -1,0 +1,106 @@
+"""Evaluate an application against each of its markets with the pure rule engine."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from labcert.extensions import db
+from labcert.models import Application, Sample, TestResult
+from labcert.rules import (
+    ENGINE_VERSION,
+    CriteriaSet,
+    Evaluation,
+    ProductFacts,
+    Result,
+    evaluate,
+    load_registry,
+)
+
+
+@dataclass(frozen=True)
+class MarketEvaluation:
+    """One market's evaluation with the criteria set it used."""
+
+    market: str
+    criteria_set: CriteriaSet
+    evaluation: Evaluation
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the API shape plus the market id."""
+        return {"market": self.market, **self.evaluation.to_dict()}
+
+
+def product_facts(application: Application, samples: list[Sample]) -> ProductFacts:
+    """Build the rule engine's product facts from the stored product and samples."""
+    product = application.product
+    return ProductFacts(
+        brand=product.brand, model=product.model, marketing_name=product.marketing_name,
+        category=product.category, hardware_version=product.hardware_version,
+        software_version=product.software_version, technologies=frozenset(product.technologies),
+        bands=frozenset(product.bands), tacs=tuple(product.tacs),
+        sample_imeis=tuple(s.imei for s in samples), extra=dict(product.facts or {}))
+
+
+def engine_result(row: TestResult, imeis: dict[int, str], tags: dict[int, str]) -> Result:
+    """Turn a stored result into the rule engine's input."""
+    return Result(test=row.test_code, value=row.value, observation=row.observation,
+                  unit=row.unit, uncertainty=row.uncertainty, uncertainty_pct=row.uncertainty_pct,
+                  k=row.k, conditions=dict(row.conditions or {}),
+                  sample_imei=imeis.get(row.sample_id or 0),
+                  instrument=tags.get(row.instrument_id or 0), tested_at=row.tested_at,
+                  ref=str(row.id), is_superseded=row.superseded_by_id is not None)
+
+
+def inputs_of(application: Application) -> tuple[ProductFacts, list[Result]]:
+    """Load the facts and current results the engine needs (two queries)."""
+    samples = list(db.session.scalars(select(Sample).where(
+        Sample.application_id == application.id).order_by(Sample.id)))
+    rows = list(db.session.scalars(select(TestResult).where(
+        TestResult.application_id == application.id).order_by(TestResult.id)))
+    imeis = {s.id: s.imei for s in samples}
+    tags = {r.instrument_id: r.instrument.asset_tag for r in rows if r.instrument_id}
+    return product_facts(application, samples), [engine_result(r, imeis, tags) for r in rows]
+
+
+def evaluate_application(application: Application,
+                         on: date | None = None) -> list[MarketEvaluation]:
+    """Evaluate the application for every target market, as of `on` (default today)."""
+    on = on or date.today()
+    facts, results = inputs_of(application)
+    registry = load_registry()
+    out = []
+    for market in application.markets:
+        criteria_set = registry.resolve(market, on)
+        out.append(MarketEvaluation(market, criteria_set,
+                                    evaluate(criteria_set, facts, results, on)))
+    return out
+
+
+def _canonical_facts(facts: ProductFacts) -> dict[str, Any]:
+    return {"brand": facts.brand, "model": facts.model, "category": facts.category,
+            "hardware_version": facts.hardware_version, "software_version": facts.software_version,
+            "technologies": sorted(facts.technologies), "bands": sorted(facts.bands),
+            "tacs": sorted(facts.tacs), "sample_imeis": sorted(facts.sample_imeis),
+            "extra": {k: str(v) for k, v in sorted(dict(facts.extra).items())}}
+
+
+def _canonical_result(result: Result) -> dict[str, Any]:
+    return {"ref": result.ref, "test": result.test, "value": result.value,
+            "observation": result.observation, "unit": result.unit,
+            "uncertainty": result.uncertainty, "uncertainty_pct": result.uncertainty_pct,
+            "k": result.k, "conditions": dict(sorted(dict(result.conditions).items())),
+            "superseded": result.is_superseded}
+
+
+def inputs_hash(facts: ProductFacts, results: list[Result]) -> str:
+    """Hash what the engine saw, so a stored evaluation can be tied to its inputs."""
+    body = {"facts": _canonical_facts(facts), "engine": ENGINE_VERSION,
+            "results": [_canonical_result(r) for r in results]}
+    text = json.dumps(body, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()

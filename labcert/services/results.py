@@ -1,0 +1,160 @@
+"""Test results: all-or-nothing batches, the instrument gate, corrections that supersede."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from labcert.errors import Conflict, NotFound, ValidationFailed
+from labcert.extensions import db
+from labcert.models import Application, Instrument, Sample, TestResult, User, utcnow
+from labcert.rules import InputError, Result, load_registry, parse_results
+from labcert.services.applications import get_application
+from labcert.services.audit import record
+from labcert.services.instruments import calibration_problem
+from labcert.services.states import move, require_editable
+from labcert.services.unit_of_work import transactional
+
+Problems = list[tuple[str, str]]
+
+
+def allowed_test_codes(application: Application, today: date) -> list[str]:
+    """Return the catalogue codes the application's markets ask for."""
+    return load_registry().test_codes_for(application.markets, today)
+
+
+def _parse(items: Sequence[dict[str, Any]]) -> list[Result]:
+    try:
+        return parse_results(list(items), load_registry().catalogue)
+    except InputError as error:
+        raise ValidationFailed("Some results are not valid; nothing was stored.",
+                               error.details) from None
+
+
+def _check(application: Application, parsed: Sequence[Result], now: datetime,
+           offset: int = 0) -> tuple[Problems, dict[str, int], dict[str, Instrument]]:
+    """Check what needs the database: test codes, samples, instruments, dates."""
+    allowed = set(allowed_test_codes(application, now.date()))
+    samples = {s.imei: s.id for s in db.session.scalars(
+        select(Sample).where(Sample.application_id == application.id))}
+    tags = {r.instrument for r in parsed if r.instrument}
+    instruments = {i.asset_tag: i for i in db.session.scalars(
+        select(Instrument).where(Instrument.asset_tag.in_(tags)))} if tags else {}
+    problems: Problems = []
+    markets = ", ".join(application.markets)
+    for index, result in enumerate(parsed, start=offset):
+        key = f"results.{index}"
+        if result.test not in allowed:
+            problems.append((f"{key}.test", f"Test {result.test} is not asked for by this "
+                                            f"application's markets ({markets})."))
+        if result.sample_imei and result.sample_imei not in samples:
+            problems.append((f"{key}.sample_imei", f"IMEI {result.sample_imei} is not a sample "
+                                                   f"of application {application.number}."))
+        if result.tested_at is None:
+            problems.append((f"{key}.tested_at", "Say when the test was made (ISO 8601)."))
+        elif result.tested_at > now:
+            problems.append((f"{key}.tested_at", "The test time cannot be in the future."))
+        if result.instrument:
+            instrument = instruments.get(result.instrument)
+            if instrument is None:
+                problems.append((f"{key}.instrument",
+                                 f"No instrument with asset tag {result.instrument}."))
+            elif result.tested_at is not None and \
+                    (problem := calibration_problem(instrument, result.tested_at)):
+                problems.append((f"{key}.instrument", problem))
+    return problems, samples, instruments
+
+
+def _row(application: Application, result: Result, actor: User, source: str, now: datetime,
+         samples: dict[str, int], instruments: dict[str, Instrument]) -> dict[str, Any]:
+    return {
+        "application_id": application.id,
+        "sample_id": samples.get(result.sample_imei or ""),
+        "test_code": result.test, "value": result.value, "observation": result.observation,
+        "unit": result.unit, "uncertainty": result.uncertainty,
+        "uncertainty_pct": result.uncertainty_pct, "k": result.k or Decimal(2),
+        "conditions": {str(k): str(v) for k, v in dict(result.conditions or {}).items()},
+        "instrument_id": instruments[result.instrument].id if result.instrument else None,
+        "tested_at": result.tested_at, "entered_by_id": actor.id, "entered_at": now,
+        "source": source, "is_external": False,
+    }
+
+
+def _batch_hash(rows: list[dict[str, Any]]) -> str:
+    text = json.dumps(rows, default=str, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@transactional
+def add_results(actor: User, application_id: int, items: Sequence[dict[str, Any]], *,
+                source: str = "api") -> list[int]:
+    """Store a batch of results: if one item is invalid, nothing is stored and all are reported."""
+    application = get_application(actor, application_id)
+    require_editable(application, "results")
+    if not items:
+        raise ValidationFailed.of([("results", "Send at least one result.")])
+    parsed = _parse(items)
+    now = utcnow()
+    problems, samples, instruments = _check(application, parsed, now)
+    if problems:
+        raise ValidationFailed.of(problems, f"{len({p[0].split('.')[1] for p in problems})} of "
+                                            f"{len(parsed)} results are not valid; nothing was "
+                                            "stored.")
+    rows = [_row(application, r, actor, source, now, samples, instruments) for r in parsed]
+    ids = list(db.session.scalars(insert(TestResult).returning(TestResult.id,
+                                                               sort_by_parameter_order=True),
+                                  rows))
+    if application.state == "draft":
+        move(application, "testing")
+    else:
+        application.updated_at = now  # bumps the version: a reviewer's stale page is refused
+    record(actor, "results.add", "application", application.id,
+           {"count": len(ids), "first_id": ids[0], "last_id": ids[-1], "source": source,
+            "sha256": _batch_hash(rows)})
+    return ids
+
+
+@transactional
+def correct_result(actor: User, result_id: int, item: dict[str, Any], reason: str) -> TestResult:
+    """Replace a result by a new one that supersedes it; the reason is required."""
+    old = db.session.get(TestResult, result_id)
+    if old is None:
+        raise NotFound(f"No result with id {result_id}.")
+    application = get_application(actor, old.application_id)
+    require_editable(application, "corrections")
+    if old.superseded_by_id is not None:
+        raise Conflict(f"Result {old.id} was already corrected by result {old.superseded_by_id}; "
+                       "correct that one instead.")
+    problems = [] if reason.strip() else [("reason", "Say why the result is corrected.")]
+    parsed = _parse([item]) if not problems else []
+    if problems:
+        raise ValidationFailed.of(problems)
+    now = utcnow()
+    check, samples, instruments = _check(application, parsed, now)
+    if parsed[0].test != old.test_code:
+        check.append(("results.0.test", f"A correction keeps the test code ({old.test_code})."))
+    if check:
+        raise ValidationFailed.of(check)
+    new = TestResult(**_row(application, parsed[0], actor, "form", now, samples, instruments),
+                     supersedes_id=old.id, correction_reason=reason.strip())
+    db.session.add(new)
+    db.session.flush()
+    old.superseded_by_id = new.id
+    application.updated_at = now
+    record(actor, "result.correct", "application", application.id,
+           {"old_id": old.id, "new_id": new.id, "reason": reason.strip()})
+    return new
+
+
+def results_of(application: Application, *, include_superseded: bool = True) -> list[TestResult]:
+    """List an application's results in entry order."""
+    stmt = select(TestResult).where(TestResult.application_id == application.id)
+    if not include_superseded:
+        stmt = stmt.where(TestResult.superseded_by_id.is_(None))
+    return list(db.session.scalars(stmt.order_by(TestResult.id)))

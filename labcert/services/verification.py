@@ -1,0 +1,127 @@
+"""Public verification: by number, QR token, PDF upload; each check logged, no personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from labcert.errors import NotFound
+from labcert.extensions import db
+from labcert.models import Certificate, VerificationLog
+from labcert.pki import InvalidQrToken, read_qr_token, verify_pdf
+from labcert.services.certificates import find_certificate
+from labcert.signing import current_signer
+
+STATUS_WORDS = {
+    "valid": "Valid: the certificate is in force.",
+    "suspended": "Suspended: the certificate is not in force while suspended; do not rely on it.",
+    "withdrawn": "Withdrawn: the certificate is no longer in force and will not return.",
+    "superseded": "Superseded: a newer revision replaces this certificate; rely on that one.",
+    "expired": "Expired: the certificate's validity period has ended.",
+}
+
+
+def log(number: str | None, channel: str, outcome: str) -> None:
+    """Record one verification (time, certificate, channel, outcome) and commit it."""
+    db.session.add(VerificationLog(certificate_number=number, channel=channel, outcome=outcome))
+    db.session.commit()
+
+
+def _successor(certificate: Certificate) -> str | None:
+    if certificate.superseded_by_id is None:
+        return None
+    successor = db.session.get(Certificate, certificate.superseded_by_id)
+    return successor.number if successor else None
+
+
+def public_status(certificate: Certificate, today: date) -> dict[str, Any]:
+    """Return the public facts of a certificate: status, holder, product, dates, hash."""
+    status = certificate.effective_status(today)
+    product = certificate.snapshot.get("product", {})
+    reason = certificate.status_reason if status != "expired" else \
+        f"valid until {certificate.valid_until.isoformat()}"
+    return {
+        "number": certificate.number, "revision": certificate.revision, "status": status,
+        "status_message": STATUS_WORDS[status], "status_reason": reason,
+        "status_changed_at": certificate.status_changed_at,
+        "superseded_by": _successor(certificate), "market": certificate.market,
+        "criteria_set": certificate.criteria_set,
+        "holder": certificate.snapshot.get("holder", {}).get("name"),
+        "product": {k: product.get(k) for k in ("brand", "model", "marketing_name",
+                                                "hardware_version", "software_version")},
+        "issued_at": certificate.issued_at, "valid_until": certificate.valid_until,
+        "pdf_sha256": certificate.pdf_sha256,
+    }
+
+
+def status_by_number(number: str, today: date, channel: str = "number") -> dict[str, Any]:
+    """Answer 'is this certificate registered and in force?' for a number."""
+    certificate = find_certificate(number)
+    if certificate is None:
+        log(None, channel, "unknown_number")
+        raise NotFound(f"No certificate numbered {number.strip()!r} is registered by this lab. "
+                       "Check the number printed at the top of the certificate; a certificate "
+                       "that is not in this register was not issued by this lab.")
+    answer = public_status(certificate, today)
+    log(certificate.number, channel, answer["status"])
+    return answer
+
+
+@dataclass
+class QrCheck:
+    """Whether a QR token is the lab's seal over this certificate's facts."""
+
+    ok: bool
+    message: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def check_qr_token(certificate: Certificate, token: str) -> QrCheck:
+    """Check a QR token offline-style (the lab's key) and against the registry's record."""
+    signer = current_signer()
+    try:
+        facts = read_qr_token(token, [signer.certificate, *signer.trust_roots],
+                              expected_number=certificate.number)
+    except InvalidQrToken as error:
+        return QrCheck(False, f"The QR code does not carry the lab's seal: {error}. "
+                              "The printed QR code may be forged or altered.")
+    if facts.get("data_sha256") != certificate.data_sha256:
+        return QrCheck(False, "The QR code is sealed by the lab but its facts differ from the "
+                              "registered certificate.", facts)
+    return QrCheck(True, "The QR code carries the lab's seal over this certificate's facts.",
+                   facts)
+
+
+def verify_upload(data: bytes, today: date, channel: str = "pdf") -> dict[str, Any]:
+    """Check an uploaded PDF: signature, signer, integrity, registration and status."""
+    signer = current_signer()
+    checked = verify_pdf(data, list(signer.trust_roots), signer.certificate)
+    checks = [{"name": c.name, "ok": c.ok, "message": c.message} for c in checked.checks]
+    registered = db.session.scalar(select(Certificate).where(
+        Certificate.pdf_sha256 == checked.sha256))
+    number, status = (registered.number, registered.effective_status(today)) if registered \
+        else (checked.number, None)
+    if registered is not None:
+        checks.append({"name": "registered", "ok": True,
+                       "message": f"This exact file is registered as certificate "
+                                  f"{registered.number}."})
+        checks.append({"name": "status", "ok": status == "valid",
+                       "message": STATUS_WORDS[status] + (f" Reason: {registered.status_reason}"
+                                                          if registered.status_reason
+                                                          and status != "valid" else "")})
+    else:
+        known = find_certificate(checked.number) if checked.number else None
+        message = (f"Certificate {known.number} is registered, but this file is not the one "
+                   "the lab issued (its fingerprint differs)." if known else
+                   "No certificate in the register matches this file.")
+        checks.append({"name": "registered", "ok": False, "message": message})
+        checks.append({"name": "status", "ok": False,
+                       "message": "No status: the file is not a registered certificate."})
+    authentic = checked.is_pdf and checked.authentic and registered is not None
+    outcome = "authentic" if authentic else "not_authentic"
+    log(number, channel, f"{outcome}:{status or 'unregistered'}")
+    return {"verdict": outcome, "number": number, "status": status, "checks": checks,
+            "sha256": checked.sha256, "is_pdf": checked.is_pdf}

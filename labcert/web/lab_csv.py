@@ -1,0 +1,174 @@
+"""CSV import of results: upload, preview with errors by line and column, confirm."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import re
+import zlib
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug import Response
+from werkzeug.datastructures import FileStorage
+
+from labcert.errors import Conflict, ValidationFailed
+from labcert.models import Application
+from labcert.rules import InputError, load_registry, parse_results
+from labcert.services.applications import get_application
+from labcert.services.csv_import import FIELDS, ParsedCsv, import_results, parse_csv
+from labcert.web.guard import page
+from labcert.web.lab import bp
+from labcert.web.lab_forms import CsvConfirmForm, CsvUploadForm
+
+EXTENSIONS = (".csv", ".txt")
+TEXT_TYPES = frozenset({"", "text/csv", "text/plain", "application/csv",
+                        "text/comma-separated-values", "application/vnd.ms-excel",
+                        "application/octet-stream"})
+LINE = re.compile(r"^line (\d+)")
+
+
+def _limit() -> int:
+    return int(current_app.config["MAX_UPLOAD_BYTES"])
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def read_upload(upload: FileStorage | None) -> bytes:
+    """Return the uploaded bytes if they are a text CSV within the size limit."""
+    if upload is None or not upload.filename:
+        raise ValidationFailed.of([("file", "Choose the CSV file exported by the test rig.")])
+    if not upload.filename.lower().endswith(EXTENSIONS):
+        raise ValidationFailed.of([("file", f"{upload.filename} is not a .csv file.")])
+    if (upload.mimetype or "") not in TEXT_TYPES:
+        raise ValidationFailed.of([("file", f"{upload.filename} is {upload.mimetype}, not text.")])
+    data = upload.stream.read(_limit() + 1)
+    if len(data) > _limit():
+        raise ValidationFailed.of([("file", f"The file is larger than the limit of "
+                                            f"{_megabytes(_limit())}; split it.")])
+    if b"\x00" in data:
+        raise ValidationFailed.of([("file", "The file holds binary data; export it as CSV text.")])
+    return data
+
+
+def pack(data: bytes) -> str:
+    """Compress and encode the bytes to travel back in the confirm form."""
+    return base64.urlsafe_b64encode(zlib.compress(data, 6)).decode("ascii")
+
+
+def unpack(text: str) -> bytes:
+    """Decode the confirm form's bytes, refusing anything over the size limit."""
+    try:
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(base64.urlsafe_b64decode(text.encode("ascii")), _limit() + 1)
+    except (binascii.Error, zlib.error, ValueError, UnicodeEncodeError):
+        raise ValidationFailed.of([("file", "The previewed file was lost; upload it again.")]) \
+            from None
+    if len(data) > _limit() or inflater.unconsumed_tail:
+        raise ValidationFailed.of([("file", "The file is larger than the upload limit.")])
+    return data
+
+
+def data_lines(data: bytes) -> list[int]:
+    """Return the file line of each non-empty data row, so the preview can number its rows."""
+    try:
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        next(reader, None)
+        return [reader.line_num for row in reader if any(cell.strip() for cell in row)]
+    except (UnicodeDecodeError, csv.Error):
+        return []
+
+
+def locate(details: dict[str, list[str]], header: list[str],
+           lines: list[int]) -> dict[str, list[str]]:
+    """Name 'results.3.value' as 'line 5, column 2 (value)', as the import itself does."""
+    out: dict[str, list[str]] = {}
+    for key, messages in details.items():
+        parts = key.split(".")
+        if parts[0] == "results" and len(parts) > 1 and parts[1].isdigit() \
+                and int(parts[1]) < len(lines):
+            field = ".".join(parts[2:])
+            column = f"cond.{parts[3]}" if parts[2:3] == ["conditions"] and len(parts) > 3 \
+                else field
+            key = f"line {lines[int(parts[1])]}"
+            if column in header:
+                key += f", column {header.index(column) + 1} ({column})"
+            elif field:
+                key += f" ({field})"
+        out.setdefault(key, []).extend(messages)
+    return out
+
+
+def _preview(application: Application, data: bytes, filename: str,
+             problems: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """Parse and check the rows for the preview; what needs the database is checked on import."""
+    parsed: ParsedCsv | None = None
+    try:
+        parsed = parse_csv(data)
+    except ValidationFailed as error:
+        problems = {**error.details, **(problems or {})}
+    lines = data_lines(data)
+    if parsed and not problems:
+        try:
+            parse_results(parsed.items, load_registry().catalogue)
+        except InputError as error:
+            problems = locate(error.details, parsed.header, lines)
+    rows = list(zip(lines, parsed.items, strict=False)) if parsed else []
+    bad = {int(m[1]) for key in problems or {} if (m := LINE.match(key))}
+    confirm = CsvConfirmForm(formdata=None, payload=pack(data), filename=filename)
+    return {"application": application, "parsed": parsed, "rows": rows, "bad_lines": bad,
+            "problems": problems or {}, "filename": filename, "size": len(data),
+            "confirm": confirm, "conditions": [h for h in (parsed.header if parsed else [])
+                                               if h not in FIELDS]}
+
+
+@bp.route("/applications/<int:application_id>/import", methods=["GET", "POST"])
+@page("technician")
+def import_csv(application_id: int) -> tuple[str, int]:
+    """Upload a results CSV and show what it holds before anything is stored."""
+    application = get_application(current_user, application_id)
+    form = CsvUploadForm()
+    if form.validate_on_submit():
+        try:
+            data = read_upload(form.file.data)
+        except ValidationFailed as error:
+            form.file.errors = [*error.details["file"]]
+        else:
+            context = _preview(application, data, form.file.data.filename)
+            return render_template("lab/csv_preview.html", **context), \
+                422 if context["problems"] else 200
+    status = 422 if form.errors else 200
+    return render_template("lab/csv_upload.html", application=application, form=form,
+                           fields=FIELDS, limit=_megabytes(_limit())), status
+
+
+@bp.route("/applications/<int:application_id>/import/confirm", methods=["POST"])
+@page("technician")
+def confirm_csv(application_id: int) -> tuple[str, int] | Response:
+    """Store the previewed results in one transaction, or show every error by line and column."""
+    application = get_application(current_user, application_id)
+    form = CsvConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("lab.import_csv", application_id=application_id))
+    filename = (form.filename.data or "results.csv")[:200]
+    try:
+        data = unpack(form.payload.data or "")
+    except ValidationFailed as error:
+        flash(error.details["file"][0], "error")
+        return redirect(url_for("lab.import_csv", application_id=application_id))
+    try:
+        ids = import_results(current_user, application_id, data)
+    except ValidationFailed as error:
+        flash(error.message, "error")
+        context = _preview(application, data, filename, error.details)
+        return render_template("lab/csv_preview.html", **context), 422
+    except Conflict as error:
+        flash(error.message, "error")
+        return redirect(url_for("lab.application", application_id=application_id))
+    flash(f"{len(ids)} result(s) imported from {filename}.", "success")
+    return redirect(url_for("lab.application", application_id=application_id) + "#results")

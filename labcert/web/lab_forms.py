@@ -1,0 +1,143 @@
+"""Forms of the lab pages: applications, samples, instruments, CSV import, decisions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from labcert.errors import ValidationFailed
+from labcert.rules.applicability import FACTS
+from labcert.services.applications import CATEGORIES, TECHNOLOGIES
+
+SPLIT = re.compile(r"[,\n\r;]+")
+TECHNOLOGY_LABELS = {"gsm": "GSM (2G)", "umts": "UMTS (3G)", "lte": "LTE (4G)", "nr": "NR (5G)",
+                     "wlan": "WLAN (Wi-Fi)", "bluetooth": "Bluetooth", "nfc": "NFC",
+                     "gnss": "GNSS (GPS)"}
+FACT_LABELS = {"foldable": "The phone folds (foldable)",
+               "has_internet": "It connects to the internet",
+               "processes_personal_data": "It processes personal data",
+               "user_replaceable_battery": "The user can replace the battery",
+               "charger_included": "A charger ships in the box"}
+BOOL_FACTS = [name for name, fact in FACTS.items() if fact.type == "bool"]
+
+
+def split_list(text: str | None) -> list[str]:
+    """Split text typed as a comma, semicolon or newline separated list."""
+    return [part.strip() for part in SPLIT.split(text or "") if part.strip()]
+
+
+def renamed(error: ValidationFailed, rename: Callable[[str], str]) -> ValidationFailed:
+    """Return the refusal with each detail key renamed to the form field that shows it."""
+    details: dict[str, list[str]] = {}
+    for key, messages in error.details.items():
+        details.setdefault(rename(key), []).extend(messages)
+    return ValidationFailed(error.message, details)
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes (rendered inside a fieldset by the template)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ApplicationForm(FlaskForm):
+    """Product facts and target markets of a new application."""
+
+    manufacturer = SelectField("Manufacturer (applicant)", coerce=str)
+    brand = StringField("Brand")
+    model = StringField("Model")
+    marketing_name = StringField("Marketing name")
+    category = SelectField("Category", choices=[SelectChoice(c, c.replace("_", " ")) for c in CATEGORIES])
+    hardware_version = StringField("Hardware version")
+    software_version = StringField("Software version")
+    technologies = CheckboxesField(
+        "Radio technologies", choices=[SelectChoice(t, TECHNOLOGY_LABELS.get(t, t)) for t in TECHNOLOGIES])
+    bands = StringField("Bands")
+    tacs = TextAreaField("Declared TACs")
+    markets = CheckboxesField("Target markets")
+    facts = CheckboxesField("Other product facts",
+                            choices=[SelectChoice(f, FACT_LABELS.get(f, f.replace("_", " ")))
+                                     for f in BOOL_FACTS])
+
+    def product(self) -> dict[str, Any]:
+        """Return the product facts in the service's shape."""
+        chosen = set(self.facts.data or [])
+        return {"brand": self.brand.data or "", "model": self.model.data or "",
+                "marketing_name": self.marketing_name.data or "",
+                "category": self.category.data or "",
+                "hardware_version": self.hardware_version.data or "",
+                "software_version": self.software_version.data or "",
+                "technologies": list(self.technologies.data or []),
+                "bands": split_list(self.bands.data), "tacs": split_list(self.tacs.data),
+                "facts": {name: name in chosen for name in BOOL_FACTS}}
+
+
+def application_field(key: str) -> str:
+    """Map a service key ('product.tacs.1', 'markets.0', 'manufacturer_id') to a field name."""
+    parts = key.split(".")
+    if parts[0] == "product" and len(parts) > 1:
+        return "facts" if parts[1] == "facts" else parts[1]
+    return {"manufacturer_id": "manufacturer"}.get(parts[0], parts[0])
+
+
+class SampleForm(FlaskForm):
+    """A received device."""
+
+    imei = StringField("IMEI")
+    serial = StringField("Serial number")
+    received_at = DateField("Received on", validators=[Optional()])
+    condition = StringField("Condition on receipt")
+
+
+class CancelForm(FlaskForm):
+    """Cancel an application, saying why."""
+
+    reason = TextAreaField("Reason for cancelling")
+
+
+class SubmitForm(FlaskForm):
+    """Send an application to review (a POST carrying only the CSRF token)."""
+
+
+class InstrumentForm(FlaskForm):
+    """A new measuring instrument."""
+
+    asset_tag = StringField("Asset tag")
+    name = StringField("Name and model")
+    calibrated_at = DateField("Last calibrated on", validators=[Optional()])
+    calibration_due = DateField("Next calibration due", validators=[Optional()])
+
+
+class CalibrationForm(FlaskForm):
+    """A new calibration of an instrument."""
+
+    calibrated_at = DateField("Calibrated on", validators=[Optional()])
+    calibration_due = DateField("Next calibration due", validators=[Optional()])
+
+
+class CsvUploadForm(FlaskForm):
+    """A results CSV from a test rig."""
+
+    file = FileField("Results file (CSV)")
+
+
+class CsvConfirmForm(FlaskForm):
+    """Import the previewed file; the bytes travel back compressed in a hidden field."""
+
+    payload = StringField()
+    filename = StringField()

@@ -1,0 +1,78 @@
+"""Instrument pages: the list with calibration due dates, a new instrument, a new calibration."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug import Response
+
+from labcert.errors import ValidationFailed
+from labcert.extensions import db
+from labcert.models import Instrument, utcnow
+from labcert.services.instruments import (
+    all_instruments,
+    calibration_problem,
+    create_instrument,
+    record_calibration,
+)
+from labcert.web.forms import populate_errors
+from labcert.web.guard import page
+from labcert.web.lab import bp, form_status
+from labcert.web.lab_forms import CalibrationForm, InstrumentForm
+
+ROLES = ("technician", "admin")
+
+
+def _rows() -> list[tuple[Instrument, str | None]]:
+    """Pair each instrument with the reason a measurement today could not rest on it."""
+    now = utcnow()
+    return [(item, calibration_problem(item, now)) for item in all_instruments()]
+
+
+@bp.route("/instruments", methods=["GET", "POST"])
+@page(*ROLES)
+def instruments() -> tuple[str, int] | Response:
+    """List the instruments with their calibration and register a new one."""
+    form = InstrumentForm()
+    if request.method == "GET":
+        form.calibrated_at.data = date.today()
+        form.calibration_due.data = date.today() + timedelta(days=365)
+    if form.validate_on_submit():
+        try:
+            item = create_instrument(current_user, asset_tag=form.asset_tag.data or "",
+                                     name=form.name.data or "",
+                                     calibrated_at=form.calibrated_at.data,
+                                     calibration_due=form.calibration_due.data)
+        except ValidationFailed as error:
+            populate_errors(form, error)
+        else:
+            flash(f"Instrument {item.asset_tag} is registered.", "success")
+            return redirect(url_for("lab.instruments"))
+    return render_template("lab/instruments.html", rows=_rows(), form=form,
+                           today=date.today()), form_status(form)
+
+
+@bp.route("/instruments/<int:instrument_id>/calibration", methods=["GET", "POST"])
+@page(*ROLES)
+def calibrate(instrument_id: int) -> tuple[str, int] | Response:
+    """Record a new calibration of an instrument."""
+    item = db.get_or_404(Instrument, instrument_id,
+                         description=f"No instrument with id {instrument_id}.")
+    form = CalibrationForm()
+    if request.method == "GET":
+        form.calibrated_at.data = date.today()
+        form.calibration_due.data = date.today() + timedelta(days=365)
+    if form.validate_on_submit():
+        try:
+            record_calibration(current_user, instrument_id, calibrated_at=form.calibrated_at.data,
+                               calibration_due=form.calibration_due.data)
+        except ValidationFailed as error:
+            populate_errors(form, error)
+        else:
+            flash(f"Calibration of {item.asset_tag} is recorded; next due "
+                  f"{form.calibration_due.data}.", "success")
+            return redirect(url_for("lab.instruments"))
+    return render_template("lab/instrument_calibrate.html", item=item, form=form,
+                           problem=calibration_problem(item, utcnow())), form_status(form)

@@ -1,0 +1,112 @@
+"""Review pages: the queue, and a reviewer's approve or reject decision (four-eyes)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug import Response
+from wtforms import HiddenField, TextAreaField
+
+from labcert.errors import Conflict, ValidationFailed
+from labcert.models import Application
+from labcert.services.applications import get_application, visible_applications
+from labcert.services.review import approve, entered_results, reject
+from labcert.web.forms import populate_errors
+from labcert.web.guard import page
+from labcert.web.lab_context import page_context
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+class ApproveForm(FlaskForm):
+    """Approve; `version` is the application version the reviewer saw."""
+
+    version = HiddenField()
+
+
+class RejectForm(FlaskForm):
+    """Reject with reasons, one per line."""
+
+    version = HiddenField()
+    reasons = TextAreaField("Reasons for the rejection, one per line")
+
+
+def _version(form: ApproveForm | RejectForm) -> int | None:
+    text = (form.version.data or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def oldest_first(applications: list[Application]) -> list[Application]:
+    """Order applications by the time they were submitted, oldest first."""
+    return sorted(applications, key=lambda a: (a.submitted_at or a.created_at, a.id))
+
+
+@bp.route("/")
+@page("reviewer")
+def queue() -> str:
+    """List the submitted applications, oldest first."""
+    rows = oldest_first(visible_applications(current_user, "submitted"))
+    return render_template("review/queue.html", applications=rows)
+
+
+def render_review(application: Application, *, reject_form: RejectForm | None = None,
+                  conflict: str | None = None, status: int = 200) -> tuple[str, int]:
+    """Render the review page (also after a refused or conflicting decision)."""
+    context = page_context(current_user, application)
+    version = str(application.version)
+    approve_form = ApproveForm(formdata=None, version=version)
+    if reject_form is None:
+        reject_form = RejectForm(formdata=None, version=version)
+    else:
+        reject_form.version.data = version if conflict else reject_form.version.data
+    return render_template("review/application.html", **context, approve_form=approve_form,
+                           reject_form=reject_form, conflict=conflict,
+                           entered=entered_results(current_user, application)), status
+
+
+@bp.route("/applications/<int:application_id>")
+@page("reviewer")
+def application(application_id: int) -> tuple[str, int]:
+    """Show the evaluation, results, samples and history, with the decision forms."""
+    return render_review(get_application(current_user, application_id))
+
+
+@bp.route("/applications/<int:application_id>/approve", methods=["POST"])
+@page("reviewer")
+def approve_application(application_id: int) -> tuple[str, int] | Response:
+    """Approve and issue a certificate for every passing market; 409 if it changed meanwhile."""
+    item = get_application(current_user, application_id)
+    form = ApproveForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("review.application", application_id=application_id))
+    try:
+        approval = approve(current_user, application_id, expected_version=_version(form))
+    except Conflict as error:
+        return render_review(item, conflict=error.message, status=409)
+    issued = ", ".join(c.number for c in approval.certificates) or "none yet"
+    flash(f"Application {item.number} is approved. Certificates: {issued}.", "success")
+    for market in approval.not_issued:
+        flash(f"No certificate for {market['market']} ({market['verdict']}): "
+              f"{market['reason']}", "warning")
+    return redirect(url_for("review.queue"))
+
+
+@bp.route("/applications/<int:application_id>/reject", methods=["POST"])
+@page("reviewer")
+def reject_application(application_id: int) -> tuple[str, int] | Response:
+    """Send the application back to testing with reasons; 409 if it changed meanwhile."""
+    item = get_application(current_user, application_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("review.application", application_id=application_id))
+    reasons = (form.reasons.data or "").splitlines()
+    try:
+        reject(current_user, application_id, reasons, expected_version=_version(form))
+    except ValidationFailed as error:
+        populate_errors(form, error)
+        return render_review(item, reject_form=form, status=422)
+    except Conflict as error:
+        return render_review(item, reject_form=form, conflict=error.message, status=409)
+    flash(f"Application {item.number} is sent back to testing with your reasons.", "success")
+    return redirect(url_for("review.queue"))

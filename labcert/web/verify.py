@@ -1,0 +1,121 @@
+"""Public verification pages: by number, QR code, PDF upload and shipment list (no sign-in)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from werkzeug import Response as WerkzeugResponse
+
+from labcert.access import public
+from labcert.errors import NotFound, ValidationFailed
+from labcert.extensions import limiter
+from labcert.rules import load_registry
+from labcert.services.certificates import find_certificate
+from labcert.services.shipment import check_shipment
+from labcert.services.verification import check_qr_token, status_by_number, verify_upload
+from labcert.uploads import read_limited, read_pdf_upload
+from labcert.web.forms import populate_errors
+from labcert.web.verify_forms import NumberForm, PdfForm, ShipmentForm
+
+bp = Blueprint("verify", __name__, url_prefix="/verify")
+
+
+def _limit() -> str:
+    return current_app.config["PUBLIC_RATE_LIMIT"]
+
+
+@bp.route("", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+@public
+def index() -> str | WerkzeugResponse:
+    """Offer the two ways to check a certificate: its number or its PDF."""
+    form = NumberForm()
+    if form.validate_on_submit():
+        return redirect(url_for("verify.status", number=form.number.data.strip().upper()))
+    return render_template("verify/index.html", form=form, pdf_form=PdfForm())
+
+
+def _json_ld(answer: dict[str, Any]) -> str:
+    """Describe the certificate as a schema.org Certification (public fields only)."""
+    data = {"@context": "https://schema.org", "@type": "Certification",
+            "identifier": answer["number"], "name": f"Certificate of conformity {answer['number']}",
+            "certificationStatus": answer["status"],
+            "issuedBy": {"@type": "Organization", "name": current_app.config["LAB_NAME"]},
+            "about": {"@type": "Product", "brand": answer["product"].get("brand"),
+                      "model": answer["product"].get("model")},
+            "validFrom": answer["issued_at"].date().isoformat(),
+            "expires": answer["valid_until"].isoformat()}
+    return json.dumps(data).replace("</", "<\\/")
+
+
+@bp.route("/<number>")
+@limiter.limit(_limit)
+@public
+def status(number: str) -> tuple[str, int] | str:
+    """Show a certificate's status; with ?t= also check the QR code's seal."""
+    try:
+        answer = status_by_number(number, date.today(), channel="qr" if "t" in request.args
+                                  else "page")
+    except NotFound as error:
+        return render_template("verify/unknown.html", number=number, message=error.message), 404
+    qr = None
+    if request.args.get("t"):
+        qr = check_qr_token(find_certificate(answer["number"]), request.args["t"][:600])
+    return render_template("verify/status.html", c=answer, qr=qr, json_ld=_json_ld(answer))
+
+
+@bp.route("/pdf", methods=["POST"])
+@limiter.limit(_limit)
+@public
+def pdf() -> tuple[str, int] | str:
+    """Check an uploaded certificate PDF and say plainly what was found."""
+    form = PdfForm()
+    if not form.validate_on_submit() or not form.file.data:
+        form.file.errors = ["Choose the certificate PDF to upload."]
+        return render_template("verify/index.html", form=NumberForm(), pdf_form=form), 422
+    answer = verify_upload(read_pdf_upload(form.file.data), date.today(), channel="page_pdf")
+    return render_template("verify/pdf_result.html", r=answer)
+
+
+def _shipment_imeis(form: ShipmentForm) -> list[str]:
+    text = form.imeis.data or ""
+    if form.file.data:
+        text += "\n" + read_limited(form.file.data).decode("utf-8-sig", errors="replace")
+    cells = [cell.strip() for row in csv.reader(io.StringIO(text)) for cell in row[:1]]
+    return [c for c in cells if c and c.lower() != "imei"]
+
+
+@bp.route("/shipment", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+@public
+def shipment() -> tuple[str, int] | str | Response:
+    """Check a shipment's IMEIs against a market, on screen or as CSV."""
+    form = ShipmentForm()
+    form.market.choices = [(cs.id, f"{cs.title} ({cs.id})") for cs in load_registry().latest()]
+    answer = None
+    if form.validate_on_submit():
+        try:
+            answer = check_shipment(form.market.data, _shipment_imeis(form), date.today(),
+                                    channel="page_shipment")
+        except ValidationFailed as error:
+            populate_errors(form, error)
+            return render_template("verify/shipment.html", form=form, answer=None), 422
+        if request.form.get("format") == "csv":
+            return _csv(answer)
+    return render_template("verify/shipment.html", form=form, answer=answer)
+
+
+def _csv(answer: dict[str, Any]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["imei", "luhn_valid", "certificate", "status", "covered", "reason"])
+    for item in answer["items"]:
+        writer.writerow([item["imei"], item["luhn_valid"], item["certificate"] or "",
+                         item["status"] or "", item["covered"], item["reason"]])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="shipment-{answer["market"]}.csv"'})
