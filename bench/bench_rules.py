@@ -28,6 +28,19 @@ MARKETS = ("eu-red", "us-fcc", "sa-cst", "ae-tdra", "eaeu", "pk-pta")
 SEVERITY = {"pass": 0, "conditional_pass": 1, "indeterminate": 2, "conditional_fail": 3, "fail": 4}
 
 
+def _m(test: str, value: object, unit: str, u: str | None = None, **conditions: object) -> dict:
+    """Return a measurement result dict (text numbers, as the API receives them)."""
+    item = {"test": test, "value": str(value), "unit": unit, "conditions": conditions}
+    if u is not None:
+        item["uncertainty"] = u
+    return item
+
+
+def _o(test: str, observation: str, **conditions: object) -> dict:
+    """Return an observation result dict."""
+    return {"test": test, "observation": observation, "conditions": conditions}
+
+
 def application() -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Return the product dict and ~150 result dicts of one realistic application."""
     product = {
@@ -37,85 +50,131 @@ def application() -> tuple[dict[str, Any], list[dict[str, Any]]]:
                   "LTE B3", "LTE B4", "LTE B7", "LTE B20", "LTE B66", "WLAN 2.4G"],
         "tacs": ["35209900"], "sample_imeis": ["352099001761481", "352099001761499"],
         "has_internet": True,
-    }
-    results: list[dict[str, Any]] = []
-    sar_bands = ["GSM900", "DCS1800", "UMTS B1", "LTE B3", "LTE B7", "LTE B2"]
-    for i, band in enumerate(sar_bands):
+    }  # fmt: skip
+    results = []
+    for i, band in enumerate(["GSM900", "DCS1800", "UMTS B1", "LTE B3", "LTE B7", "LTE B2"]):
         for j, position in enumerate(["left cheek", "left tilt", "right cheek", "right tilt"]):
             for mass in (1, 10):
-                value = Decimal("0.40") + Decimal(i * 7 + j * 3 + mass) / 100
-                results.append({"test": "sar.head", "value": str(value), "unit": "W/kg",
-                                "uncertainty": "0.22", "conditions": {
-                                    "band": band, "position": position, "mass_g": mass}})
+                sar = Decimal("0.40") + Decimal(i * 7 + j * 3 + mass) / 100
+                results.append(
+                    _m("sar.head", sar, "W/kg", "0.22", band=band, position=position, mass_g=mass)
+                )
         for position in ("back 5 mm", "front 5 mm"):
             for mass in (1, 10):
-                results.append({"test": "sar.body", "value": f"0.{60 + i * 5}", "unit": "mW/g",
-                                "uncertainty_pct": "20", "conditions": {
-                                    "band": band, "position": position, "mass_g": mass}})
-        results.append({"test": "sar.limb", "value": f"1.{i}", "unit": "W/kg", "uncertainty": "0.3",
-                        "conditions": {"band": band, "position": "hand", "mass_g": 10}})
-    power = {"GSM900": "32.6", "DCS1800": "29.7", "UMTS B1": "23.1", "LTE B1": "23.2",
-             "LTE B3": "23.4", "LTE B7": "22.9", "LTE B20": "22.8", "WLAN 2.4G": "19.2"}
-    for band, value in power.items():
-        results.append({"test": "rf.conducted_power", "value": value, "unit": "dBm",
-                        "uncertainty": "0.6", "conditions": {"band": band}})
-    for band, value in {"LTE B2": "31.8", "GSM1900": "32.2", "LTE B4": "28.9",
-                        "LTE B66": "29.1"}.items():
-        results.append({"test": "rf.eirp", "value": value, "unit": "dBm", "uncertainty": "1.0",
-                        "conditions": {"band": band}})
+                body = _m(
+                    "sar.body", f"0.{60 + i * 5}", "mW/g", band=band, position=position, mass_g=mass
+                )
+                results.append({**body, "uncertainty_pct": "20"})
+        results.append(
+            _m("sar.limb", f"1.{i}", "W/kg", "0.3", band=band, position="hand", mass_g=10)
+        )
+    for band, dbm in {
+        "GSM900": "32.6",
+        "DCS1800": "29.7",
+        "UMTS B1": "23.1",
+        "LTE B1": "23.2",
+        "LTE B3": "23.4",
+        "LTE B7": "22.9",
+        "LTE B20": "22.8",
+        "WLAN 2.4G": "19.2",
+    }.items():
+        results.append(_m("rf.conducted_power", dbm, "dBm", "0.6", band=band))
+    for band, dbm in {
+        "LTE B2": "31.8",
+        "GSM1900": "32.2",
+        "LTE B4": "28.9",
+        "LTE B66": "29.1",
+    }.items():
+        results.append(_m("rf.eirp", dbm, "dBm", "1.0", band=band))
     results += [
-        {"test": "rf.eirp_2g4", "value": "17.8", "unit": "dBm", "uncertainty": "1.2",
-         "conditions": {"band": "WLAN 2.4G"}},
-        {"test": "rf.eirp_2g4", "value": "9.5", "unit": "dBm", "uncertainty": "1.2",
-         "conditions": {"band": "Bluetooth"}},
-        {"test": "rf.psd_2g4", "value": "7.9", "unit": "dBm/MHz", "uncertainty": "2.1"},
+        _m("rf.eirp_2g4", "17.8", "dBm", "1.2", band="WLAN 2.4G"),
+        _m("rf.eirp_2g4", "9.5", "dBm", "1.2", band="Bluetooth"),
+        _m("rf.psd_2g4", "7.9", "dBm/MHz", "2.1"),
     ]
-    for mhz, value in {150: "-52.3", 600: "-48.0", 1800: "-41.0", 3600: "-38.5", 7000: "-40.2"}.items():
-        results.append({"test": "rf.spurious", "value": value, "unit": "dBm", "uncertainty": "2.5",
-                        "conditions": {"frequency_mhz": mhz}})
-    for band, value in {"LTE B3": "0.021", "GSM900": "-0.035", "UMTS B1": "0.012",
-                        "LTE B7": "-0.018"}.items():
-        results.append({"test": "rf.frequency_error", "value": value, "unit": "ppm",
-                        "uncertainty": "0.005", "conditions": {"band": band}})
-    for band, value in {"LTE B1": "-99.1", "LTE B3": "-96.4", "LTE B7": "-97.2",
-                        "LTE B20": "-97.0", "GSM900": "-106.5"}.items():
-        results.append({"test": "rf.refsens", "value": value, "unit": "dBm", "uncertainty": "0.7",
-                        "conditions": {"band": band}})
-    for mhz, value in {48: "31.0", 120: "31.2", 200: "33.5", 480: "38.9", 600: "40.1",
-                       980: "41.0"}.items():
-        results.append({"test": "emc.radiated", "value": value, "unit": "dBuV/m",
-                        "uncertainty": "5.1", "conditions": {
-                            "frequency_mhz": mhz, "detector": "QP", "distance_m": 3}})
+    for mhz, dbm in {
+        150: "-52.3",
+        600: "-48.0",
+        1800: "-41.0",
+        3600: "-38.5",
+        7000: "-40.2",
+    }.items():
+        results.append(_m("rf.spurious", dbm, "dBm", "2.5", frequency_mhz=mhz))
+    for band, ppm in {
+        "LTE B3": "0.021",
+        "GSM900": "-0.035",
+        "UMTS B1": "0.012",
+        "LTE B7": "-0.018",
+    }.items():
+        results.append(_m("rf.frequency_error", ppm, "ppm", "0.005", band=band))
+    for band, dbm in {
+        "LTE B1": "-99.1",
+        "LTE B3": "-96.4",
+        "LTE B7": "-97.2",
+        "LTE B20": "-97.0",
+        "GSM900": "-106.5",
+    }.items():
+        results.append(_m("rf.refsens", dbm, "dBm", "0.7", band=band))
+    for mhz, level in {
+        48: "31.0",
+        120: "31.2",
+        200: "33.5",
+        480: "38.9",
+        600: "40.1",
+        980: "41.0",
+    }.items():
+        results.append(
+            _m(
+                "emc.radiated",
+                level,
+                "dBuV/m",
+                "5.1",
+                frequency_mhz=mhz,
+                detector="QP",
+                distance_m=3,
+            )
+        )
     for mhz in (1800, 2400, 4200):
-        for detector, value in (("AV", "41.3"), ("PK", "55.0")):
-            results.append({"test": "emc.radiated", "value": value, "unit": "dBuV/m",
-                            "uncertainty": "4.9", "conditions": {
-                                "frequency_mhz": mhz, "detector": detector, "distance_m": 3}})
+        for detector, level in (("AV", "41.3"), ("PK", "55.0")):
+            results.append(
+                _m(
+                    "emc.radiated",
+                    level,
+                    "dBuV/m",
+                    "4.9",
+                    frequency_mhz=mhz,
+                    detector=detector,
+                    distance_m=3,
+                )
+            )
     for mhz in ("0.9", "2", "12", "25"):
-        for detector, value in (("QP", "44.1"), ("AV", "35.2")):
-            results.append({"test": "emc.conducted", "value": value, "unit": "dBuV",
-                            "uncertainty": "3.0", "conditions": {
-                                "frequency_mhz": mhz, "detector": detector}})
+        for detector, level in (("QP", "44.1"), ("AV", "35.2")):
+            results.append(
+                _m("emc.conducted", level, "dBuV", "3.0", frequency_mhz=mhz, detector=detector)
+            )
     results += [
-        {"test": "emc.esd", "observation": "B", "conditions": {"discharge": "contact", "level_kv": 4}},
-        {"test": "emc.esd", "observation": "A", "conditions": {"discharge": "air", "level_kv": 8}},
-        {"test": "emc.rf_immunity", "observation": "A", "conditions": {"field_v_m": 3}},
-        {"test": "safety.iec62368", "observation": "pass"},
-        {"test": "battery.iec62133", "observation": "pass"},
-        {"test": "battery.un38_3", "observation": "pass"},
-        {"test": "cyber.en18031", "observation": "pass"},
-        {"test": "ingress.ip", "observation": "IP68"},
-        {"test": "durability.free_fall", "value": "45", "unit": "1"},
-        {"test": "battery.cycle_retention", "value": "86.5", "unit": "%", "uncertainty": "1.5",
-         "conditions": {"cycles": 800}},
+        _o("emc.esd", "B", discharge="contact", level_kv=4),
+        _o("emc.esd", "A", discharge="air", level_kv=8),
+        _o("emc.rf_immunity", "A", field_v_m=3),
+        *(
+            _o(test, "pass")
+            for test in ("safety.iec62368", "battery.iec62133", "battery.un38_3", "cyber.en18031")
+        ),
+        _o("ingress.ip", "IP68"),
+        _m("durability.free_fall", 45, "1"),
+        _m("battery.cycle_retention", "86.5", "%", "1.5", cycles=800),
     ]
     substances = ["pb", "hg", "cd", "cr6", "pbb", "pbde", "dehp", "bbp", "dbp", "dibp"]
-    for material, unit, scale in (("PCB solder", "ppm", 1), ("housing ABS", "%", Decimal("0.0001"))):
+    for material, unit, scale in (("PCB solder", "ppm", 1), ("housing ABS", "%", Decimal("1E-4"))):
         for k, substance in enumerate(substances):
-            value = Decimal(5 + 3 * k) * scale
-            results.append({"test": f"rohs.{substance}", "value": str(value), "unit": unit,
-                            "uncertainty": str(Decimal(2) * scale),
-                            "conditions": {"material": material}})
+            results.append(
+                _m(
+                    f"rohs.{substance}",
+                    Decimal(5 + 3 * k) * scale,
+                    unit,
+                    str(Decimal(2) * scale),
+                    material=material,
+                )
+            )
     return product, results
 
 
@@ -135,10 +194,27 @@ def compile_set(cs: Any) -> dict[str, Any]:
             else:
                 conditions.append((name, "prefix", m.values[0][0], None))
         applies = [(a.fact, a.op, a.value) for a in c.applies_if]
-        criteria.append((c.id, c.test, c.kind, c.limit.kind, c.limit.low, c.limit.high,
-                         c.limit.inclusive, {v.casefold() for v in c.limit.values}, c.unit,
-                         c.rule.name, c.rule.max_uncertainty, c.rule.on_excess, c.rule.u_cispr,
-                         conditions, applies, c.effective_from, c.required))
+        criteria.append(
+            (
+                c.id,
+                c.test,
+                c.kind,
+                c.limit.kind,
+                c.limit.low,
+                c.limit.high,
+                c.limit.inclusive,
+                {v.casefold() for v in c.limit.values},
+                c.unit,
+                c.rule.name,
+                c.rule.max_uncertainty,
+                c.rule.on_excess,
+                c.rule.u_cispr,
+                conditions,
+                applies,
+                c.effective_from,
+                c.required,
+            )
+        )
     return {"criteria": criteria, "accept": cs.accept_conditional_pass}
 
 
@@ -150,7 +226,8 @@ def plain_results(results: list[Any]) -> dict[str, list[tuple]]:
             continue
         conditions = {k: (v.casefold(), n) for k, (v, n) in r.normalised.items()}
         index.setdefault(r.test, []).append(
-            (r.value, r.unit, r.uncertainty, r.uncertainty_pct, r.observation, conditions))
+            (r.value, r.unit, r.uncertainty, r.uncertainty_pct, r.observation, conditions)
+        )
     return index
 
 
@@ -185,14 +262,37 @@ def _matches(conditions: list, result_conditions: dict) -> bool:
     return True
 
 
-def baseline(compiled: dict[str, Any], facts: dict[str, Any], index: dict[str, list[tuple]],
-             factors: dict[tuple[str, str], Decimal], product: Any, on: date) -> tuple[str, dict]:
+def baseline(
+    compiled: dict[str, Any],
+    facts: dict[str, Any],
+    index: dict[str, list[tuple]],
+    factors: dict[tuple[str, str], Decimal],
+    product: Any,
+    on: date,
+) -> tuple[str, dict]:
     """Judge every criterion by hand and return the overall verdict and per-criterion verdicts."""
     verdicts: dict[str, str] = {}
     missing_required = False
     zero = Decimal(0)
-    for (cid, test, kind, lkind, low, high, inclusive, allowed, unit, rule, umax, on_excess,
-         ucispr, conditions, applies, effective, required) in compiled["criteria"]:
+    for (
+        cid,
+        test,
+        kind,
+        lkind,
+        low,
+        high,
+        inclusive,
+        allowed,
+        unit,
+        rule,
+        umax,
+        on_excess,
+        ucispr,
+        conditions,
+        applies,
+        effective,
+        required,
+    ) in compiled["criteria"]:
         if effective is not None and effective > on:
             continue
         if applies and not _applies(applies, facts):
@@ -220,7 +320,13 @@ def baseline(compiled: dict[str, Any], facts: dict[str, Any], index: dict[str, l
                     u = None if u is None else u * f
                 if upct is not None:
                     u = upct * abs(y) / 100
-                d = high - y if lkind == "max" else y - low if lkind == "min" else min(y - low, high - y)
+                d = (
+                    high - y
+                    if lkind == "max"
+                    else y - low
+                    if lkind == "min"
+                    else min(y - low, high - y)
+                )
                 if rule == "simple":
                     verdict = "pass" if (d >= 0 if inclusive else d > 0) else "fail"
                 elif u is None:
@@ -238,9 +344,8 @@ def baseline(compiled: dict[str, Any], facts: dict[str, Any], index: dict[str, l
                         verdict = "fail"
                 else:
                     excess = max(u - (ucispr if rule == "cispr" else umax), zero)
-                    if excess and on_excess == "invalid":
-                        verdict = "indeterminate"
-                    elif lkind == "range" and 2 * excess > high - low:
+                    empty = lkind == "range" and 2 * excess > high - low
+                    if (excess and on_excess == "invalid") or empty:
                         verdict = "indeterminate"
                     else:
                         m = d - excess
@@ -283,13 +388,34 @@ def main() -> None:
 
     compiled = [compile_set(cs) for cs in sets]
     index = plain_results(results)
-    facts = {name: fact_value(product, name) for name in ("technologies", "bands", "category",
-                                                          "foldable", "has_internet",
-                                                          "charger_included")}
-    facts = {k: ({x.casefold() for x in v} if isinstance(v, frozenset) else
-                 v.casefold() if isinstance(v, str) else v) for k, v in facts.items()}
-    pairs = {(r.unit, c.unit) for cs in sets for c in cs.criteria for r in results
-             if r.test == c.test and r.unit and c.unit}
+    facts = {
+        name: fact_value(product, name)
+        for name in (
+            "technologies",
+            "bands",
+            "category",
+            "foldable",
+            "has_internet",
+            "charger_included",
+        )
+    }
+    facts = {
+        k: (
+            {x.casefold() for x in v}
+            if isinstance(v, frozenset)
+            else v.casefold()
+            if isinstance(v, str)
+            else v
+        )
+        for k, v in facts.items()
+    }
+    pairs = {
+        (r.unit, c.unit)
+        for cs in sets
+        for c in cs.criteria
+        for r in results
+        if r.test == c.test and r.unit and c.unit
+    }
     factors = {pair: factor(*pair) for pair in pairs}
 
     for cs, plain in zip(sets, compiled, strict=True):
@@ -306,17 +432,28 @@ def main() -> None:
         for plain in compiled:
             baseline(plain, facts, index, factors, product, ON)
 
+    def to_dict_all() -> None:
+        for evaluation in evaluations:
+            evaluation.to_dict()
+
+    evaluations = [evaluate(cs, product, results, ON) for cs in sets]
     engine_all(), baseline_all()  # warm caches
     engine = median_ms(engine_all, args.repeats)
     plain = median_ms(baseline_all, args.repeats)
-    judged = sum(len(evaluate(cs, product, results, ON).outcomes) for cs in sets)
-    print(f"application: {len(results)} results, {len(sets)} markets "
-          f"({', '.join(cs.ref for cs in sets)}), {judged} criteria judged")
+    serialise = median_ms(to_dict_all, args.repeats)
+    judged = sum(len(e.outcomes) for e in evaluations)
+    print(
+        f"application: {len(results)} results, {len(sets)} markets "
+        f"({', '.join(cs.ref for cs in sets)}), {judged} criteria judged"
+    )
     print(f"parse_results (once, not in the ratio): {parse_ms:.2f} ms")
     print(f"engine   (evaluate x{len(sets)}): median {engine:.2f} ms over {args.repeats} runs")
     print(f"baseline (plain Decimal x{len(sets)}): median {plain:.2f} ms over {args.repeats} runs")
-    print(f"ratio engine/baseline: {engine / plain:.2f} (goal <= 3); "
-          f"per application: {engine:.2f} ms (goal < 20 ms)")
+    print(f"to_dict  (x{len(sets)}, not in the ratio): median {serialise:.2f} ms")
+    print(
+        f"ratio engine/baseline: {engine / plain:.2f} (goal <= 3); "
+        f"per application: {engine:.2f} ms (goal < 20 ms)"
+    )
 
 
 if __name__ == "__main__":
