@@ -80,7 +80,7 @@ def _keep_an_admin(user: User) -> None:
     # the same time queue here instead of deadlocking, and the second sees the first's change.
     admins = db.session.scalars(
         select(User.id).where(User.role == "admin", User.is_active_account.is_(True))
-        .order_by(User.id)).all()
+        .order_by(User.id).with_for_update()).all()
     if all(admin_id == user.id for admin_id in admins):
         raise Conflict(LAST_ADMIN.format(email=user.email))
 
