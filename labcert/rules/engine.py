@@ -36,8 +36,7 @@ def evaluate(
     on: date,
 ) -> Evaluation:
     """Judge every criterion in force and applicable on the date and give the market verdict."""
-    if isinstance(on, datetime):
-        on = on.date()
+    on = on.date() if isinstance(on, datetime) else on
     by_test: dict[str, list[Result]] = {}
     for result in results:
         if not result.is_superseded:
@@ -143,6 +142,7 @@ def _measured(criterion: Criterion, matched: Sequence[Result]) -> Outcome:
             result.ref,
             result.conditions,
             result.sample_imei,
+            result.k,
         )
         return Outcome(criterion.id, criterion, INDETERMINATE, reason, governing, len(matched))
     assert worst is not None
@@ -150,7 +150,9 @@ def _measured(criterion: Criterion, matched: Sequence[Result]) -> Outcome:
     reason = context(criterion, result, len(matched)) + measurement_reason(
         criterion, result, y, u, verdict
     )
-    governing = Governing(y, unit, u, None, result.ref, result.conditions, result.sample_imei)
+    governing = Governing(
+        y, unit, u, None, result.ref, result.conditions, result.sample_imei, result.k
+    )
     return Outcome(criterion.id, criterion, verdict, reason, governing, len(matched))
 
 

@@ -22,6 +22,7 @@ class Governing:
     ref: str | None = None
     conditions: FrozenDict[str] = EMPTY
     sample_imei: str | None = None
+    k: Decimal | None = None  # coverage factor as stated; U is used as given whatever k is
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from .decision import CONDITIONAL_FAIL, CONDITIONAL_PASS, INDETERMINATE, PASS, excess
 from .facts import Result
-from .model import Criterion, Limit
+from .model import COMPUTED, Criterion, Limit
 from .numbers import fmt
 
 # Reasons use typographic signs (minus U+2212, times U+00D7) as a reviewer reads them.
@@ -56,9 +56,10 @@ def _shift(value: Decimal, sign: str, by: Decimal) -> Decimal:
 
 
 def _u(u: Decimal, result: Result) -> str:
+    k = "" if result.k == 2 else f", k = {fmt(result.k)}"
     if result.uncertainty_pct is not None:
-        return f"U({fmt(result.uncertainty_pct)} % → {fmt(u)})"
-    return f"U({fmt(u)})"
+        return f"U({fmt(result.uncertainty_pct)} % → {fmt(u)}{k})"
+    return f"U({fmt(u)}{k})"
 
 
 def _simple(shown: str, limit: Limit, y: Decimal, verdict: str, by: Decimal, sign_note: str) -> str:
@@ -176,7 +177,7 @@ def context(criterion: Criterion, result: Result, judged: int) -> str:
 
 def missing_reason(criterion: Criterion) -> str:
     """Explain which result a criterion still needs."""
-    if criterion.kind == "computed":
+    if criterion.kind == COMPUTED:
         return "no sample IMEIs in the product facts"
     where = ", ".join(m.describe(n) for n, m in criterion.conditions.items())
     return f"no result for {criterion.test}" + (f" with {where}" if where else "")

@@ -15,6 +15,7 @@ from .numbers import parse_decimal
 from .units import UnitError, normalize
 
 TWO = Decimal(2)
+_TEXT = ("brand", "model", "marketing_name", "category", "hardware_version", "software_version")
 _FOLDED_TEXT = ("brand", "model", "category")
 
 
@@ -37,11 +38,15 @@ class ProductFacts:
 
     def __post_init__(self) -> None:
         setter = object.__setattr__
-        setter(self, "technologies", frozenset(str(t).strip().lower() for t in self.technologies))
-        setter(self, "bands", frozenset(" ".join(str(b).split()) for b in self.bands))
-        setter(self, "tacs", tuple(str(t).strip() for t in self.tacs))
-        setter(self, "sample_imeis", tuple(str(i).strip() for i in self.sample_imeis))
-        setter(self, "extra", freeze(dict(self.extra)))
+        for name in _TEXT:  # a stored product may hold NULL where the API has ""
+            setter(self, name, str(getattr(self, name) or "").strip())
+        setter(
+            self, "technologies", frozenset(str(t).strip().lower() for t in self.technologies or ())
+        )
+        setter(self, "bands", frozenset(" ".join(str(b).split()) for b in self.bands or ()))
+        setter(self, "tacs", tuple(str(t).strip() for t in self.tacs or ()))
+        setter(self, "sample_imeis", tuple(str(i).strip() for i in self.sample_imeis or ()))
+        setter(self, "extra", freeze(dict(self.extra or {})))
         # Case-folded once here so that applies_if tests are plain set and string comparisons.
         folded = {
             "technologies": frozenset(t.casefold() for t in self.technologies),

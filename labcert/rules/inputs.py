@@ -25,6 +25,7 @@ Errors = dict[str, list[str]]
 
 
 def add_error(errors: Errors, key: str, message: str) -> None:
+    """Append a message to the errors under key."""
     errors.setdefault(key, []).append(message)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +15,11 @@ from .loader import load_criteria_file
 from .model import Catalogue, CriteriaSet
 
 _REF = re.compile(r"^(?P<id>[a-z0-9][a-z0-9_.\-]*?)(?:@(?P<version>[0-9][0-9A-Za-z.\-]*))?$")
+
+
+def day(on: date) -> date:
+    """Return the calendar day of a date or datetime (a datetime does not compare with a date)."""
+    return on.date() if isinstance(on, datetime) else on
 
 
 class Registry:
@@ -70,6 +75,7 @@ class Registry:
 
     def status(self, cs: CriteriaSet, on: date) -> str:
         """Return 'active', 'superseded', 'retired' or 'scheduled' for a version on a date."""
+        on = day(on)
         if cs.status == "retired":
             return "retired"
         if on < cs.effective_from:
@@ -81,6 +87,7 @@ class Registry:
 
     def resolve(self, ref: str, on: date) -> CriteriaSet:
         """Return the version named by 'id@version', or the version of 'id' in force on the date."""
+        on = day(on)
         match = _REF.match(ref.strip()) if isinstance(ref, str) else None
         if match is None:
             raise UnknownCriteriaSet(
@@ -110,6 +117,7 @@ class Registry:
 
     def test_codes_for(self, set_ids: Iterable[str], on: date) -> list[str]:
         """Return the test codes the given sets (resolved on the date) need, in catalogue order."""
+        on = day(on)
         needed: set[str] = set()
         for ref in set_ids:
             needed.update(self.resolve(ref, on).test_codes(on))

@@ -50,6 +50,7 @@ def governing_to_dict(governing: Governing | None) -> dict[str, Any] | None:
         "value": _num(governing.value),
         "unit": governing.unit,
         "uncertainty": _num(governing.uncertainty),
+        "k": _num(governing.k),
         "observation": governing.observation,
         "ref": governing.ref,
         "conditions": dict(governing.conditions),

@@ -127,6 +127,8 @@ def test_a_k_other_than_two_is_recorded_and_u_used_as_stated():
     )
     assert outcome.verdict == "pass"
     assert outcome.governing.uncertainty == D("0.25")
+    assert outcome.governing.k == D("1.96")
+    assert "U(0.25, k = 1.96)" in outcome.reason
 
 
 def test_results_in_another_unit_are_converted_before_judging():

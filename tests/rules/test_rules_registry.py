@@ -185,3 +185,12 @@ def test_the_lock_notices_a_changed_figure_but_not_a_changed_example(tmp_path):
     )
     assert criteria_digest(figure) != criteria_digest(original)
     assert criteria_digest(example) == criteria_digest(original)
+
+
+def test_a_datetime_is_taken_as_its_day(registry):
+    from datetime import datetime
+
+    assert registry.resolve("eu-red", datetime(2025, 8, 1, 0, 30)).ref == "eu-red@2025.08"
+    cs = registry.resolve("eu-red@2025.01", date(2025, 1, 1))
+    assert registry.status(cs, datetime(2025, 7, 31, 23, 59)) == "active"
+    assert "cyber.en18031" in registry.test_codes_for(["eu-red"], datetime(2025, 8, 1, 9))
