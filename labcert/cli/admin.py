@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -12,20 +14,10 @@ from labcert.services.signing_key import key_health
 
 @click.group()
 def pki() -> None:
-    """Inspect the lab's signing key."""
+    """Set up and inspect the lab's signing key."""
 
 
-@pki.command("status")
-@json_option
-@with_appcontext
-def status(as_json: bool) -> None:
-    """Show which key signs now, its certificate and days until expiry; exit 1 if unusable."""
-    health = key_health(current_app)
-    if health["error"]:
-        if as_json:
-            emit(health, "", as_json)
-            raise SystemExit(1)
-        fail(f"no usable signing key: {health['error']}")
+def _describe(health: dict[str, Any]) -> str:
     info = health["info"]
     lines = [f"Signing key: {health['source']}",
              f"  subject      {info['subject']}",
@@ -36,7 +28,17 @@ def status(as_json: bool) -> None:
              f"  key          {info['key_type']}"
              + (" (DEVELOPMENT key)" if info["is_development"] else ""),
              f"  fingerprint  {info['fingerprint_sha256']}"]
-    lines += [f"WARNING: {w}" for w in health["warnings"]]
-    emit(health, "\n".join(lines), as_json)
+    return "\n".join(lines + [f"WARNING: {w}" for w in health["warnings"]])
+
+
+@pki.command("status")
+@json_option
+@with_appcontext
+def status(as_json: bool) -> None:
+    """Show which key signs now, its certificate and days until expiry; exit 1 if unusable."""
+    health = key_health(current_app)
+    if health["error"] and not as_json:
+        fail(f"no usable signing key: {health['error']}")
+    emit(health, "" if health["error"] else _describe(health), as_json)
     if not health["ok"]:
         raise SystemExit(1)
