@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from labcert.errors import DomainError
 from labcert.extensions import db
+from labcert.pki import SigningKeyError
 
 log = logging.getLogger("labcert.errors")
 
@@ -97,6 +98,14 @@ def handle_database_down(error: OperationalError) -> Response:
     return respond(503, MESSAGES[503], headers={"Retry-After": "5"})
 
 
+def handle_signing_key(error: Exception) -> Response:
+    """An unusable signing key refuses issuance with 503 and says which file to fix."""
+    db.session.rollback()
+    log.error("signing key unusable: %s", error)
+    return respond(503, f"Certificates cannot be signed right now; nothing was saved. {error}",
+                   headers={"Retry-After": "60"})
+
+
 def handle_unexpected(error: Exception) -> Response:
     """Log the traceback, roll back, and answer a plain 500."""
     db.session.rollback()
@@ -109,4 +118,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(SigningKeyError, handle_signing_key)
     app.register_error_handler(Exception, handle_unexpected)

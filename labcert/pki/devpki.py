@@ -26,8 +26,8 @@ ROOT_KEY = "root-key.pem"
 SIGNER_CERT = "signer.pem"
 SIGNER_KEY = "signer-key.pem"
 
-ROOT_VALIDITY = dt.timedelta(days=3652)  # 10 years
-SIGNER_VALIDITY = dt.timedelta(days=1096)  # 3 years
+ROOT_VALIDITY = dt.timedelta(days=7305)  # 20 years
+SIGNER_VALIDITY = dt.timedelta(days=2557)  # 7 years: outlives the longest certificate (5 y)
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 DEVELOPMENT_MARK = "DEVELOPMENT"

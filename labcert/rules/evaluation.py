@@ -79,11 +79,11 @@ class Evaluation:
     criteria_set: str
     verdict: str
     verdict_reason: str
-    outcomes: tuple[Outcome, ...]
-    missing: tuple[str, ...]
-    missing_criteria: tuple[MissingCriterion, ...]
-    not_applicable: tuple[str, ...]
-    not_in_force: tuple[str, ...]
+    outcomes: tuple[Outcome, ...]  # one per judged criterion, in the set's order
+    missing: tuple[str, ...]  # test codes of required criteria that have no result
+    missing_criteria: tuple[MissingCriterion, ...]  # every unjudged criterion, with its need
+    not_applicable: tuple[str, ...]  # criterion ids whose applies_if does not hold
+    not_in_force: tuple[str, ...]  # criterion ids whose effective_from is after the date
     engine_version: str
     evaluated_on: date
     accept_conditional_pass: bool

@@ -30,7 +30,7 @@ from .model import (
     TestDef,
 )
 from .schemas import CriteriaSetSchema
-from .units import UnitError, check_compatible, normalize
+from .units import UnitError, check_compatible
 from .yamlload import load_yaml
 
 Problems = list[tuple[str, str]]
@@ -41,7 +41,7 @@ def make_rule(spec: dict[str, Any]) -> DecisionRule:
     return DecisionRule(
         name=spec["type"],
         max_uncertainty=spec.get("max_uncertainty"),
-        on_excess=spec.get("on_excess") or ("tighten" if spec["type"] == "cispr" else None),
+        on_excess=spec.get("on_excess"),
         test_tolerance=spec.get("test_tolerance"),
         u_cispr=spec.get("u_cispr"),
     )
@@ -141,14 +141,11 @@ def _applies_if(
             )
             continue
         if fact == "technologies":
-            for v in values:
-                if v.lower() not in TECHNOLOGIES:
-                    problems.append(
-                        (
-                            f"{where}.value",
-                            f"unknown technology '{v}' (known: {', '.join(TECHNOLOGIES)})",
-                        )
-                    )
+            problems.extend(
+                (f"{where}.value", unknown("technology", v, TECHNOLOGIES))
+                for v in values
+                if v.lower() not in TECHNOLOGIES
+            )
         tests.append(Applicability(fact, op, tuple(values) if is_list else value))
     return tuple(tests)
 
@@ -173,7 +170,7 @@ def _criterion(
             problems.append((f"{path}.unit", f"required: {test.code} is measured in {test.unit}"))
         else:
             try:
-                unit = check_compatible(normalize(unit), test.unit, test.code)
+                unit = check_compatible(unit, test.unit, test.code)
             except UnitError as exc:
                 problems.append((f"{path}.unit", str(exc)))
     else:

@@ -26,7 +26,7 @@ def certificates_per_set() -> dict[str, int]:
     """Count issued certificates per criteria set id@version."""
     rows = db.session.execute(select(Certificate.criteria_set, func.count())
                               .group_by(Certificate.criteria_set))
-    return dict(rows.tuples())
+    return {row[0]: row[1] for row in rows}
 
 
 def catalogue_of_sets(today: date) -> list[dict[str, Any]]:

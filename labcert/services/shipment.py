@@ -30,7 +30,7 @@ def _certificates_by_tac(tacs: Sequence[str], market: str,
             select(ProductTac.tac, Certificate)
             .join(Certificate, Certificate.product_id == ProductTac.product_id)
             .where(ProductTac.tac.in_(tacs[start:start + CHUNK]), Certificate.market == market)
-        ).tuples()
+        )
         for tac, certificate in rows:
             current = best.get(tac)
             if current is None or RANK[certificate.effective_status(today)] < \

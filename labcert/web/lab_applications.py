@@ -45,7 +45,8 @@ def market_choices(today: date) -> list[SelectChoice]:
             current = registry.resolve(criteria_set.id, today)
         except UnknownCriteriaSet:
             continue
-        choices.append(SelectChoice(current.id, f"{current.title} ({current.id})"))
+        choices.append(SelectChoice(current.id,
+                                    f"{current.market} — {current.title} ({current.id})"))
     return sorted(choices, key=lambda choice: choice.label)
 
 

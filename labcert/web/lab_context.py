@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from labcert.errors import NotFound
@@ -96,8 +97,8 @@ def criterion_titles(evaluations: list[dict[str, Any]]) -> dict[str, dict[str, s
 
 
 def market_titles() -> dict[str, str]:
-    """Map each criteria set id to the title of its newest version."""
-    return {cs.id: cs.title for cs in load_registry().latest()}
+    """Map each criteria set id to the market it serves (from its newest version)."""
+    return {cs.id: cs.market for cs in load_registry().latest()}
 
 
 def _describe(event: AuditEvent) -> tuple[str, str]:
@@ -156,6 +157,7 @@ def page_context(user: User, application: Application) -> dict[str, Any]:
         "titles": criterion_titles(evaluations), "market_titles": market_titles(),
         "result_refs": {str(r.id) for r in results}, "history": history_of(application),
         "reviews": reviews_of(application), "actions": allowed_actions(user, application),
+        "criteria_pages": "criteria.show" in current_app.view_functions,
     }
 
 

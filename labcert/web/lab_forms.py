@@ -62,11 +62,13 @@ class ApplicationForm(FlaskForm):
     brand = StringField("Brand")
     model = StringField("Model")
     marketing_name = StringField("Marketing name")
-    category = SelectField("Category", choices=[SelectChoice(c, c.replace("_", " ")) for c in CATEGORIES])
+    category = SelectField("Category",
+                           choices=[SelectChoice(c, c.replace("_", " ")) for c in CATEGORIES])
     hardware_version = StringField("Hardware version")
     software_version = StringField("Software version")
     technologies = CheckboxesField(
-        "Radio technologies", choices=[SelectChoice(t, TECHNOLOGY_LABELS.get(t, t)) for t in TECHNOLOGIES])
+        "Radio technologies",
+        choices=[SelectChoice(t, TECHNOLOGY_LABELS.get(t, t)) for t in TECHNOLOGIES])
     bands = StringField("Bands")
     tacs = TextAreaField("Declared TACs")
     markets = CheckboxesField("Target markets")

@@ -17,6 +17,7 @@ from labcert.rules.numbers import fmt
 from labcert.services.instruments import calibration_problem
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+UNIT_SUFFIXES = {"_v_m": "V/m", "_mhz": "MHz", "_kv": "kV", "_g": "g", "_m": "m"}
 SERVICE_FIELDS = {"sample_imei": "sample", "test": "__form__", "results": "__form__"}
 
 
@@ -34,13 +35,22 @@ class ResultForm(FlaskForm):
         return [field for field in self if field.name.startswith("cond_")]
 
 
+def condition_label(name: str) -> str:
+    """Turn a condition name such as 'frequency_mhz' into 'Frequency (MHz)'."""
+    for suffix, unit in UNIT_SUFFIXES.items():
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return f"{name[:-len(suffix)].replace('_', ' ').capitalize()} ({unit})"
+    return name.replace("_", " ").capitalize()
+
+
 def _condition_field(test: TestDef, catalogue: Catalogue, name: str) -> Field:
     definition = catalogue.condition_defs[name]
     required = name in test.conditions
-    label = name.replace("_", " ") + ("" if required else " (optional)")
+    label = condition_label(name) + ("" if required else " (optional)")
     description = definition.title
     if definition.type == "choice":
-        choices = [SelectChoice("", "Choose…"), *(SelectChoice(c) for c in definition.choices or ())]
+        choices = [SelectChoice("", "Choose…"),
+                   *(SelectChoice(c) for c in definition.choices or ())]
         return SelectField(label, choices=choices, description=description, default="")
     render_kw = {"inputmode": "decimal"} if definition.type == "number" else {}
     return StringField(label, description=description, render_kw=render_kw)

@@ -55,7 +55,7 @@ def test_dev_pki_loads_with_chain_and_root_as_trust_anchor(dev: Path) -> None:
     info = signer.info()
     assert info["is_development"] is True
     assert info["key_type"] == "EC P-256"
-    assert 1090 <= info["days_until_expiry"] <= 1096
+    assert 2550 <= info["days_until_expiry"] <= 2557
     assert "DEVELOPMENT signing key" in info["subject"]
     assert len(info["fingerprint_sha256"].split(":")) == 32
     assert signer.public_pem().startswith("-----BEGIN CERTIFICATE-----")

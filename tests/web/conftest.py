@@ -36,7 +36,8 @@ EAEU_PASSING = [
      "conditions": {"frequency_mhz": "96", "detector": "QP", "distance_m": "3"}},
     {"test": "emc.radiated", "value": "41.5", "unit": "dBuV/m", "uncertainty": "5.2",
      "conditions": {"frequency_mhz": "640", "detector": "QP", "distance_m": "3"}},
-    {"test": "emc.esd", "observation": "B", "conditions": {"discharge": "contact", "level_kv": "4"}},
+    {"test": "emc.esd", "observation": "B",
+     "conditions": {"discharge": "contact", "level_kv": "4"}},
     {"test": "emc.esd", "observation": "A", "conditions": {"discharge": "air", "level_kv": "8"}},
 ]
 

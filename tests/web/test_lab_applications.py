@@ -1,4 +1,4 @@
-"""Application pages: list, new application, detail with live evaluation and history, submit, cancel."""
+"""Application pages: list, new one, detail with live evaluation and history, submit, cancel."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_the_detail_page_shows_product_samples_results_live_evaluation_and_histo
     page = text(client.get(f"/lab/applications/{application.id}"))
     assert "Live evaluation" in page
     assert "eaeu@2025.01" in page and "badge-pass" in page
-    assert "12 mg/kg = 12 ppm ≤ 100 − U(4) = 96 → pass" in page
+    assert "12 mg/kg = 12 ppm ≤ 100 \N{MINUS SIGN} U(4) = 96 → pass" in page
     assert "unconfirmed figure" in page
     assert "Opened the application" in page and "Registered a sample" in page
     assert "10 result(s) from api" in page

@@ -85,7 +85,7 @@ def test_the_preview_names_the_line_and_column_of_each_error_and_offers_no_impor
 
 
 def test_a_header_with_an_unknown_column_is_reported_on_line_1(client, sign_in) -> None:
-    application, imei = _setup(sign_in)
+    application, _ = _setup(sign_in)
     response = _upload(client, application.id, b"test,valeu\nrohs.pb,1\n")
     page = html.unescape(text(response))
     assert response.status_code == 422

@@ -193,7 +193,7 @@ def test_a_corrected_result_is_struck_through_with_the_reason_and_a_link_to_the_
     assert 'class="superseded"' in row and "<del>" in row
     assert f'href="#result-{new.id}"' in row and "Decimal point lost when typing." in row
     assert f"/lab/results/{first.id}/correct" not in page
-    assert "42 ppm ≤ 1000 − U(5)" in page
+    assert "42 ppm ≤ 1000 \N{MINUS SIGN} U(5)" in page
 
 
 def test_a_submitted_application_takes_no_more_results(client, sign_in) -> None:

@@ -44,7 +44,7 @@ def test_the_review_page_shows_the_evaluation_per_market_with_reasons(client, si
     sign_in.new("reviewer")
     page = text(client.get(f"/review/applications/{application.id}"))
     assert "eaeu@2025.01" in page and "a certificate will be issued" in page
-    assert "12 mg/kg = 12 ppm ≤ 100 − U(4) = 96 → pass" in page
+    assert "12 mg/kg = 12 ppm ≤ 100 \N{MINUS SIGN} U(4) = 96 → pass" in page
     assert "Submitted for review" in page and "<code>rohs.pb</code>" in page
     assert "You cannot approve" not in page
     assert f'action="/review/applications/{application.id}/approve"' in page
