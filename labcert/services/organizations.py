@@ -17,7 +17,6 @@ from labcert.services.audit import record
 from labcert.services.unit_of_work import transactional
 
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
-KIND_LABELS = {"lab": "the lab", "manufacturer": "manufacturer", "exporter": "exporter"}
 
 
 def list_organizations(kind: str | None = None) -> list[tuple[Organization, int]]:
