@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         account,
         admin,
         auth,
+        certificates,
         criteria,
         home,
         lab,
@@ -44,4 +45,5 @@ def init_app(app: Flask) -> None:
     account.init_app(app)
     app.register_blueprint(criteria.bp)
     app.register_blueprint(wellknown.bp)
+    app.register_blueprint(certificates.bp)
     app.register_blueprint(verify.bp)

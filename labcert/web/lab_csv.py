@@ -29,6 +29,7 @@ TEXT_TYPES = frozenset({"", "text/csv", "text/plain", "application/csv",
                         "text/comma-separated-values", "application/vnd.ms-excel",
                         "application/octet-stream"})
 LINE = re.compile(r"^line (\d+)")
+PREVIEW_ROWS = 200  # a page of 50 000 rows helps nobody; rows with errors are always shown
 
 
 def _limit() -> int:
@@ -120,11 +121,11 @@ def _preview(application: Application, data: bytes, filename: str,
             problems = locate(error.details, parsed.header, lines)
     rows = list(zip(lines, parsed.items, strict=False)) if parsed else []
     bad = {int(m[1]) for key in problems or {} if (m := LINE.match(key))}
+    shown = [row for index, row in enumerate(rows) if index < PREVIEW_ROWS or row[0] in bad]
     confirm = CsvConfirmForm(formdata=None, payload=pack(data), filename=filename)
-    return {"application": application, "parsed": parsed, "rows": rows, "bad_lines": bad,
+    return {"application": application, "rows": rows, "shown": shown, "bad_lines": bad,
             "problems": problems or {}, "filename": filename, "size": len(data),
-            "confirm": confirm, "conditions": [h for h in (parsed.header if parsed else [])
-                                               if h not in FIELDS]}
+            "confirm": confirm, "preview_rows": PREVIEW_ROWS}
 
 
 @bp.route("/applications/<int:application_id>/import", methods=["GET", "POST"])

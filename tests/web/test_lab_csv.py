@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from labcert.extensions import db
 from labcert.models import TestResult
+from labcert.web import lab_csv
 from tests.factories import make_instrument, make_user
 from tests.web.conftest import make_application, make_sample, new_imei, text
 
@@ -140,3 +141,15 @@ def test_a_tampered_payload_asks_for_the_file_again(client, sign_in) -> None:
                            data={"payload": "not base64 at all!", "filename": "rig.csv"})
     assert response.status_code == 302
     assert "upload it again" in text(client.get(response.headers["Location"]))
+
+
+def test_a_long_file_previews_the_first_rows_and_every_row_with_an_error(
+        client, sign_in, monkeypatch) -> None:
+    monkeypatch.setattr(lab_csv, "PREVIEW_ROWS", 2)
+    application, imei = _setup(sign_in)
+    rows = [f"rohs.pb,{n},,ppm,1,solder,,,{imei},XRF-01,{WHEN}" for n in range(1, 6)]
+    rows.append(f"rohs.pb,x,,ppm,1,solder,,,{imei},XRF-01,{WHEN}")
+    page = html.unescape(text(_upload(client, application.id, _csv(imei, *rows))))
+    assert "Showing 3 of 6 rows: the first 2 and every row with an error." in page
+    assert "<strong>line 7, column 2 (value)</strong>" in page
+    assert page.count("<code>rohs.pb</code>") == 3

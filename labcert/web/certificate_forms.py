@@ -1,0 +1,26 @@
+"""Forms of the certificate pages: a reason for every status change, changes for an amendment."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class ReasonForm(FlaskForm):
+    """Suspend, reinstate or withdraw, with the reason verifiers will read."""
+
+    action = HiddenField()
+    reason = TextAreaField("Reason (shown to verifiers)", validators=[
+        DataRequired("Give the reason; it is shown to verifiers."), Length(max=500)])
+
+
+class AmendForm(FlaskForm):
+    """A new revision: what changes, and why."""
+
+    reason = TextAreaField("Reason for the amendment", validators=[
+        DataRequired("Say why the certificate is amended."), Length(max=500)])
+    marketing_name = StringField("Marketing name", validators=[Optional(), Length(max=200)])
+    software_version = StringField("Software version", validators=[Optional(), Length(max=100)])
+    hardware_version = StringField("Hardware version", validators=[Optional(), Length(max=100)])
+    address = StringField("Holder address", validators=[Optional(), Length(max=200)])

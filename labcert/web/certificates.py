@@ -1,0 +1,99 @@
+"""Certificate pages: the registry for staff, own certificates for manufacturers, lifecycle."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug import Response as WerkzeugResponse
+
+from labcert.access import STAFF
+from labcert.errors import Conflict, ValidationFailed
+from labcert.services import certificates as service
+from labcert.web.certificate_forms import AmendForm, ReasonForm
+from labcert.web.forms import populate_errors
+from labcert.web.guard import page
+
+bp = Blueprint("certificates", __name__, url_prefix="/certificates")
+VIEWERS = (*STAFF, "manufacturer")
+ACTIONS = {"suspend": "Suspend", "reinstate": "Reinstate", "withdraw": "Withdraw"}
+
+
+@bp.route("/")
+@page(*VIEWERS)
+def index() -> str:
+    """List the certificates the user may see."""
+    market = request.args.get("market") or None
+    return render_template("certificates/index.html", today=date.today(), market=market,
+                           certificates=service.visible_certificates(current_user, market))
+
+
+def _detail(number: str, reason_form: ReasonForm | None = None,
+            amend_form: AmendForm | None = None, status: int = 200) -> tuple[str, int]:
+    certificate = service.get_certificate(current_user, number)
+    allowed = [a for a, (starts, _) in service.TRANSITIONS.items()
+               if certificate.status in starts]
+    return render_template("certificates/show.html", c=certificate, today=date.today(),
+                           allowed=allowed, labels=ACTIONS,
+                           reason_form=reason_form or ReasonForm(),
+                           amend_form=amend_form or AmendForm()), status
+
+
+@bp.route("/<number>")
+@page(*VIEWERS)
+def show(number: str) -> tuple[str, int]:
+    """Show a certificate, its status history and (for reviewers) the lifecycle actions."""
+    return _detail(number)
+
+
+@bp.route("/<number>/pdf")
+@page(*VIEWERS)
+def pdf(number: str) -> Response:
+    """Download the signed PDF exactly as registered."""
+    certificate = service.get_certificate(current_user, number)
+    return Response(certificate.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{certificate.number}.pdf"'})
+
+
+@bp.route("/<number>/status", methods=["POST"])
+@page("reviewer")
+def change_status(number: str) -> tuple[str, int] | WerkzeugResponse:
+    """Suspend, reinstate or withdraw the certificate with a reason."""
+    form = ReasonForm()
+    action = form.action.data or ""
+    if action not in ACTIONS:
+        form.reason.errors = ["Choose suspend, reinstate or withdraw."]
+        return _detail(number, reason_form=form, status=422)
+    if not form.validate_on_submit():
+        return _detail(number, reason_form=form, status=422)
+    try:
+        service.change_status(current_user, number, action, form.reason.data)
+    except Conflict as error:
+        flash(error.message, "error")
+        return _detail(number, status=409)
+    flash(f"Certificate {number}: {action} recorded.", "success")
+    return redirect(url_for("certificates.show", number=number))
+
+
+@bp.route("/<number>/amend", methods=["POST"])
+@page("reviewer")
+def amend(number: str) -> tuple[str, int] | WerkzeugResponse:
+    """Issue a new signed revision with the changes."""
+    form = AmendForm()
+    if not form.validate_on_submit():
+        return _detail(number, amend_form=form, status=422)
+    changes = {name: getattr(form, name).data.strip()
+               for name in ("marketing_name", "software_version", "hardware_version", "address")
+               if (getattr(form, name).data or "").strip()}
+    try:
+        new = service.amend(current_user, number, form.reason.data, changes)
+    except ValidationFailed as error:
+        populate_errors(form, error)
+        form.form_errors.extend(m for k, v in error.details.items() if k == "changes" for m in v)
+        return _detail(number, amend_form=form, status=422)
+    except Conflict as error:
+        flash(error.message, "error")
+        return _detail(number, status=409)
+    flash(f"Issued {new.number}; {number} is now superseded.", "success")
+    return redirect(url_for("certificates.show", number=new.number))
