@@ -11,7 +11,15 @@ from sqlalchemy import select
 
 from labcert.errors import NotFound
 from labcert.extensions import db
-from labcert.models import Application, AuditEvent, Evaluation, Sample, TestResult, User
+from labcert.models import (
+    Application,
+    AuditEvent,
+    Certificate,
+    Evaluation,
+    Sample,
+    TestResult,
+    User,
+)
 from labcert.rules import CriteriaError, InputError, UnknownCriteriaSet, load_registry
 from labcert.services.applications import get_application
 from labcert.services.evaluations import evaluate_application
@@ -68,6 +76,12 @@ def samples_of(application: Application) -> list[Sample]:
     """List the application's samples in the order they were received."""
     return list(db.session.scalars(select(Sample).where(
         Sample.application_id == application.id).order_by(Sample.id)))
+
+
+def certificates_of(application: Application) -> list[Certificate]:
+    """List the certificates issued on the application, in issue order."""
+    return list(db.session.scalars(select(Certificate).where(
+        Certificate.application_id == application.id).order_by(Certificate.id)))
 
 
 def evaluations_of(application: Application) -> tuple[list[dict[str, Any]], str, str | None]:
@@ -158,6 +172,8 @@ def page_context(user: User, application: Application) -> dict[str, Any]:
         "result_refs": {str(r.id) for r in results}, "history": history_of(application),
         "reviews": reviews_of(application), "actions": allowed_actions(user, application),
         "criteria_pages": "criteria.show" in current_app.view_functions,
+        "certificates": certificates_of(application), "today": date.today(),
+        "certificate_pages": "certificates.show" in current_app.view_functions,
     }
 
 

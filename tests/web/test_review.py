@@ -135,3 +135,15 @@ def test_rejecting_an_application_someone_already_approved_is_a_409(client, sign
     assert response.status_code == 409
     page = text(response)
     assert "Your decision was not saved" in page and "there is nothing to decide" in page
+
+
+def test_an_approved_application_lists_its_certificates(client, sign_in) -> None:
+    application = make_submitted_application()
+    approval = approve(make_user("reviewer"), application.id)
+    sign_in.new("technician")
+    page = text(client.get(f"/lab/applications/{application.id}"))
+    next_step = page.split('id="next-h"', 1)[1].split("</section>", 1)[0]
+    assert approval.certificates, "eaeu passes, so one certificate is issued"
+    for certificate in approval.certificates:
+        assert certificate.number in next_step
+    assert "badge-valid" in next_step
