@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 
 from labcert.access import ANY_USER, public
 from labcert.api.auth import api_user
@@ -31,6 +31,110 @@ class CriteriaSetSummarySchema(Schema):
     unconfirmed = fields.Integer()
 
 
+class CriterionSchema(Schema):
+    """One criterion: what is measured, the limit, the rule, where the figure comes from."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    id = fields.String()
+    title = fields.String()
+    test = fields.String()
+    limit = fields.Dict()
+    limit_text = fields.String()
+    unit = fields.String(allow_none=True)
+    rule = fields.Raw()
+    conditions = fields.Raw()
+    applies_if = fields.Raw()
+    required = fields.Boolean()
+    standard = fields.String(allow_none=True)
+    source = fields.Raw()
+    confirmed = fields.Boolean()
+    effective_from = fields.String(allow_none=True)
+    kind = fields.String()
+    note = fields.String(allow_none=True)
+
+
+class CriteriaSetSchema(Schema):
+    """A criteria set version with all its criteria."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    id = fields.String()
+    version = fields.String()
+    ref = fields.String()
+    market = fields.String()
+    title = fields.String()
+    effective_from = fields.String()
+    supersedes = fields.String(allow_none=True)
+    validity_months = fields.Integer()
+    accept_conditional_pass = fields.Boolean()
+    decision_rule_text = fields.String()
+    decision_rule = fields.Raw()
+    regime = fields.List(fields.String())
+    status = fields.String()
+    validity_note = fields.String(allow_none=True)
+    criteria = fields.List(fields.Nested(CriterionSchema))
+
+
+class GoverningSchema(Schema):
+    """The result that decided an outcome."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    value = fields.Raw(allow_none=True)
+    unit = fields.String(allow_none=True)
+    uncertainty = fields.Raw(allow_none=True)
+    observation = fields.String(allow_none=True)
+    conditions = fields.Raw()
+    k = fields.Raw(allow_none=True)
+    sample_imei = fields.String(allow_none=True)
+    ref = fields.String(allow_none=True)
+
+
+class OutcomeSchema(Schema):
+    """One criterion's verdict with its reason."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    criterion = fields.String()
+    test = fields.String()
+    verdict = fields.String()
+    rule = fields.Raw()
+    limit = fields.Dict()
+    unit = fields.String(allow_none=True)
+    governing = fields.Nested(GoverningSchema, allow_none=True)
+    reason = fields.String()
+    title = fields.String()
+    limit_text = fields.String()
+    standard = fields.String(allow_none=True)
+    confirmed = fields.Boolean()
+    required = fields.Boolean()
+    results_judged = fields.Integer()
+
+
+class EvaluationSchema(Schema):
+    """An evaluation: the verdict per criterion and overall, what is missing."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    criteria_set = fields.String()
+    verdict = fields.String()
+    outcomes = fields.List(fields.Nested(OutcomeSchema))
+    missing = fields.List(fields.String())
+    not_applicable = fields.List(fields.String())
+    engine_version = fields.String()
+    evaluated_on = fields.String()
+    verdict_reason = fields.String()
+    missing_criteria = fields.List(fields.Raw())
+    not_in_force = fields.List(fields.String())
+    accept_conditional_pass = fields.Boolean()
+
+
 class EvaluateSchema(Schema):
     """A stateless evaluation request."""
 
@@ -49,7 +153,7 @@ def index() -> list[dict[str, Any]]:
 
 @bp.route("/criteria-sets/<ref>", methods=["GET"])
 @public
-@bp.response(200, fields.Dict())
+@bp.response(200, CriteriaSetSchema)
 def show(ref: str) -> dict[str, Any]:
     """Return one set ('eu-red' for the version in force, or 'eu-red@2025.08') with all criteria."""
     criteria_set = service.find_set(ref, date.today())
@@ -59,7 +163,7 @@ def show(ref: str) -> dict[str, Any]:
 @bp.route("/evaluate", methods=["POST"])
 @api_user(*ANY_USER)
 @bp.arguments(EvaluateSchema)
-@bp.response(200, fields.Dict())
+@bp.response(200, EvaluationSchema)
 def evaluate(body: dict[str, Any]) -> dict[str, Any]:
     """Evaluate product facts and results against a criteria set; nothing is stored."""
     return service.evaluate_request(body, date.today())

@@ -11,6 +11,7 @@ from labcert.access import STAFF
 from labcert.api import present
 from labcert.api.auth import api_user, current_api_user
 from labcert.api.blueprint import Blueprint
+from labcert.api.criteria import EvaluationSchema
 from labcert.api.lab_schemas import DecisionSchema, RejectSchema
 from labcert.services import review
 from labcert.services.applications import get_application
@@ -20,17 +21,10 @@ bp = Blueprint("api_review", __name__, url_prefix="/api/v1/applications",
                description="Evaluation and review")
 
 
-class MarketEvaluationSchema(Schema):
-    """One market's evaluation (the rule engine's output)."""
+class MarketEvaluationSchema(EvaluationSchema):
+    """One market's evaluation (the rule engine's output) with the market id."""
 
     market = fields.String()
-    criteria_set = fields.String()
-    verdict = fields.String()
-    outcomes = fields.List(fields.Dict())
-    missing = fields.List(fields.String())
-    not_applicable = fields.List(fields.Raw())
-    engine_version = fields.String()
-    evaluated_on = fields.String()
 
 
 class ApprovalSchema(Schema):

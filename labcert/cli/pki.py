@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
+from cryptography import x509
 from flask import current_app
 from flask.cli import with_appcontext
 
 from labcert.cli.output import emit, fail, json_option
-from labcert.pki import SigningKeyError, init_dev_pki, load_signer, verify_pdf
+from labcert.pki import (
+    InvalidQrToken,
+    SigningKeyError,
+    init_dev_pki,
+    load_signer,
+    read_qr_token,
+    verify_pdf,
+)
 from labcert.signing import signing_settings
 
 
@@ -25,25 +34,49 @@ def init() -> None:
         click.echo(f"Development signing key already present in {directory}.")
 
 
-@click.command("verify")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--root", "roots", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="Trust anchor PEM (default: the lab's configured root).")
-@json_option
-@with_appcontext
-def verify(file: Path, roots: tuple[Path, ...], as_json: bool) -> None:
-    """Check a certificate PDF offline against the lab's trust anchor; exit 0 only if authentic."""
-    from cryptography import x509
-
+def _anchors(roots: tuple[Path, ...], signers: tuple[Path, ...]) -> tuple[list[Any], Any]:
+    """Return the trust anchors and the lab's signing certificate (files, else configuration)."""
     if roots:
         anchors = [x509.load_pem_x509_certificate(p.read_bytes()) for p in roots]
-        signer_cert = None
-    else:
+        signer_cert = x509.load_pem_x509_certificate(signers[0].read_bytes()) if signers else None
+        return anchors, signer_cert
+    try:
+        signer = load_signer(signing_settings(current_app))
+    except SigningKeyError as error:
+        fail(f"no trust anchor: {error} (or pass --root ROOT.pem)")
+    return list(signer.trust_roots), signer.certificate
+
+
+@click.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                required=False)
+@click.option("--root", "roots", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Trust anchor PEM, e.g. from /.well-known/labcert/root.pem "
+                   "(default: the lab's configured root).")
+@click.option("--signer", "signers", multiple=True,
+              type=click.Path(exists=True, path_type=Path),
+              help="The lab's signing certificate (/.well-known/labcert/signer.pem).")
+@click.option("--qr", "token", default=None, help="Check a QR token (the t= of the QR URL).")
+@json_option
+@with_appcontext
+def verify(file: Path | None, roots: tuple[Path, ...], signers: tuple[Path, ...],
+           token: str | None, as_json: bool) -> None:
+    """Check a certificate PDF (or a QR token) offline; exit 0 only if authentic."""
+    if (file is None) == (token is None):
+        fail("give a PDF file or --qr TOKEN")
+    anchors, signer_cert = _anchors(roots, signers)
+    if token is not None:
+        keys = [c for c in (signer_cert, *anchors) if c is not None]
         try:
-            signer = load_signer(signing_settings(current_app))
-        except SigningKeyError as error:
-            fail(f"no trust anchor: {error} (or pass --root ROOT.pem)")
-        anchors, signer_cert = list(signer.trust_roots), signer.certificate
+            facts = read_qr_token(token, keys)
+        except InvalidQrToken as error:
+            emit({"authentic": False, "reason": str(error)},
+                 f"QR token NOT AUTHENTIC: {error}", as_json)
+            raise SystemExit(1) from None
+        emit({"authentic": True, "facts": facts}, "QR token AUTHENTIC, sealed by the lab:\n"
+             + "\n".join(f"  {k}: {v}" for k, v in facts.items()), as_json)
+        return
+    assert file is not None
     result = verify_pdf(file.read_bytes(), anchors, signer_cert)
     data = {"authentic": result.authentic, "number": result.number, "sha256": result.sha256,
             "checks": [{"name": c.name, "ok": c.ok, "message": c.message} for c in result.checks]}

@@ -200,3 +200,30 @@ def test_the_trust_anchor_is_published(client) -> None:
     root = client.get("/.well-known/labcert/root.pem")
     assert root.status_code == 200 and b"BEGIN CERTIFICATE" in root.data
     assert b"BEGIN CERTIFICATE" in client.get("/.well-known/labcert/signer.pem").data
+
+
+def test_the_offline_verifier_accepts_an_authentic_pdf_and_refuses_a_tampered_one(
+        runner, client, certificate, tmp_path) -> None:
+    good = tmp_path / "good.pdf"
+    good.write_bytes(certificate.pdf)
+    root = tmp_path / "root.pem"
+    root.write_bytes(client.get("/.well-known/labcert/root.pem").data)
+    signer = tmp_path / "signer.pem"
+    signer.write_bytes(client.get("/.well-known/labcert/signer.pem").data)
+    result = runner.invoke(args=["verify", str(good), "--root", str(root),
+                                 "--signer", str(signer)])
+    assert result.exit_code == 0, result.output
+    assert "AUTHENTIC" in result.output and certificate.number in result.output
+    bad = tmp_path / "bad.pdf"
+    data = bytearray(certificate.pdf)
+    data[len(data) // 2] ^= 0x01
+    bad.write_bytes(bytes(data))
+    refused = runner.invoke(args=["verify", str(bad), "--root", str(root)])
+    assert refused.exit_code == 1 and "NOT AUTHENTIC" in refused.output
+
+
+def test_the_qr_token_is_checked_offline(runner, certificate) -> None:
+    ok = runner.invoke(args=["verify", "--qr", certificate.qr_token])
+    assert ok.exit_code == 0 and certificate.number in ok.output
+    forged = runner.invoke(args=["verify", "--qr", certificate.qr_token[:-4] + "ABCD"])
+    assert forged.exit_code == 1 and "NOT AUTHENTIC" in forged.output
