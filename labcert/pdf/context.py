@@ -66,7 +66,7 @@ MONTHS = (
 
 
 def build_context(
-    snapshot: dict[str, Any], *, verification_url: str, qr_token: str
+    snapshot: dict[str, Any], *, verification_url: str, qr_token: str, lab_logo: str | None = None
 ) -> dict[str, Any]:
     """Build the template context for snapshot, with the margin chart and QR code as SVG markup."""
     cert = snapshot["certificate"]
@@ -95,6 +95,7 @@ def build_context(
             "address": lab.get("address") or "",
             "accreditation_number": lab.get("accreditation_number") or DASH,
             "country": lab.get("country") or "",
+            "logo": lab_logo,
         },
         "signatory": dict(snapshot.get("signatory") or {"name": DASH, "role": ""}),
         "holder": {

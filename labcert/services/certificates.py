@@ -14,6 +14,7 @@ from labcert.extensions import db
 from labcert.models import Application, Certificate, CertificateEvent, User, utcnow
 from labcert.services.audit import record
 from labcert.services.issuance import render_and_sign, store_certificate
+from labcert.services.snapshot import lab_facts
 from labcert.services.unit_of_work import transactional
 from labcert.signing import current_signer
 
@@ -120,6 +121,7 @@ def amend(actor: User, number: str, reason: str | None, changes: dict[str, Any])
         "issued_at": utcnow().replace(microsecond=0).isoformat(), "supersedes": old.number,
         "amendment_reason": text})
     snapshot["signatory"] = {"name": actor.name, "role": "Authorized signatory (reviewer)"}
+    snapshot["lab"] = lab_facts()  # the revision is issued now, under the lab's current identity
     pdf, token = render_and_sign(signer, snapshot)
     application = db.session.get(Application, old.application_id)
     new = store_certificate(actor=actor, application=application, market=old.market,

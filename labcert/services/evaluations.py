@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from labcert.errors import Conflict
 from labcert.extensions import db
 from labcert.models import Application, Sample, TestResult
 from labcert.rules import (
@@ -18,6 +19,7 @@ from labcert.rules import (
     Evaluation,
     ProductFacts,
     Result,
+    UnknownCriteriaSet,
     evaluate,
     load_registry,
 )
@@ -68,15 +70,24 @@ def inputs_of(application: Application) -> tuple[ProductFacts, list[Result]]:
     return product_facts(application, samples), [engine_result(r, imeis, tags) for r in rows]
 
 
+def resolve_market(market: str, on: date) -> CriteriaSet:
+    """Return the criteria set in force for a market; a retired or missing one is a 409."""
+    try:
+        return load_registry().resolve(market, on)
+    except UnknownCriteriaSet as error:
+        raise Conflict(f"Market {market} cannot be evaluated on {on.isoformat()}: "
+                       f"{error.message}. Ask an administrator about the criteria set.",
+                       {"markets": [error.message]}) from None
+
+
 def evaluate_application(application: Application,
                          on: date | None = None) -> list[MarketEvaluation]:
     """Evaluate the application for every target market, as of `on` (default today)."""
     on = on or date.today()
     facts, results = inputs_of(application)
-    registry = load_registry()
     out = []
     for market in application.markets:
-        criteria_set = registry.resolve(market, on)
+        criteria_set = resolve_market(market, on)
         out.append(MarketEvaluation(market, criteria_set,
                                     evaluate(criteria_set, facts, results, on)))
     return out

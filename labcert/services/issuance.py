@@ -15,7 +15,7 @@ from labcert.pki import LabSigner, make_qr_token
 from labcert.services.audit import record
 from labcert.services.evaluations import MarketEvaluation
 from labcert.services.numbering import allocate_number, display_number
-from labcert.services.snapshot import build_snapshot
+from labcert.services.snapshot import build_snapshot, lab_logo_uri
 from labcert.signing import current_signer
 
 TEMPLATE = "certificate/certificate.html"
@@ -30,7 +30,8 @@ def render_and_sign(signer: LabSigner, snapshot: dict[str, Any]) -> tuple[bytes,
     """Render the snapshot to PDF/A-3b, sign it, and return the bytes and the QR token."""
     number = snapshot["certificate"]["display_number"]
     token = make_qr_token(signer, qr_facts(snapshot))
-    context = build_context(snapshot, verification_url=verification_url(number), qr_token=token)
+    context = build_context(snapshot, verification_url=verification_url(number), qr_token=token,
+                            lab_logo=lab_logo_uri(snapshot["lab"]))
     pdf = render_certificate_pdf(context, canonical_json(snapshot))
     return signer.sign_pdf(pdf), token
 

@@ -17,6 +17,7 @@ from labcert.models import Application, Instrument, Sample, TestResult, User, ut
 from labcert.rules import InputError, Result, load_registry, parse_results
 from labcert.services.applications import get_application
 from labcert.services.audit import record
+from labcert.services.evaluations import resolve_market
 from labcert.services.instruments import calibration_problem
 from labcert.services.states import move, require_editable
 from labcert.services.unit_of_work import transactional
@@ -26,6 +27,8 @@ Problems = list[tuple[str, str]]
 
 def allowed_test_codes(application: Application, today: date) -> list[str]:
     """Return the catalogue codes the application's markets ask for."""
+    for market in application.markets:
+        resolve_market(market, today)  # a retired set is a clear 409, not a crash
     return load_registry().test_codes_for(application.markets, today)
 
 
@@ -132,7 +135,11 @@ def correct_result(actor: User, result_id: int, item: dict[str, Any], reason: st
         raise Conflict(f"Result {old.id} was already corrected by result {old.superseded_by_id}; "
                        "correct that one instead.")
     problems = [] if reason.strip() else [("reason", "Say why the result is corrected.")]
-    parsed = _parse([item]) if not problems else []
+    try:
+        parsed = _parse([item])
+    except ValidationFailed as error:  # report the reason and the value problems together
+        raise ValidationFailed.of(problems + [(k, m) for k, msgs in error.details.items()
+                                              for m in msgs]) from None
     if problems:
         raise ValidationFailed.of(problems)
     now = utcnow()

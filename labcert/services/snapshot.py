@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import select
-
-from labcert.extensions import db
-from labcert.models import Application, Organization, User
+from labcert.models import Application, User
 from labcert.rules import ENGINE_VERSION
 from labcert.services.evaluations import MarketEvaluation
+from labcert.services.organizations import lab_profile
 
 
 def add_months(day: date, months: int) -> date:
@@ -27,14 +26,22 @@ def add_months(day: date, months: int) -> date:
 
 
 def lab_facts() -> dict[str, Any]:
-    """Return the issuing lab's name, address and accreditation number."""
-    lab = db.session.scalar(select(Organization).where(Organization.kind == "lab")
-                            .order_by(Organization.id))
-    if lab is None:
-        return {"name": current_app.config["LAB_NAME"], "address": "", "country": "",
-                "accreditation_number": ""}
-    return {"name": lab.name, "address": lab.address, "country": lab.country,
-            "accreditation_number": lab.accreditation_number}
+    """Return the issuing lab's name, address, accreditation and the SHA-256 of its logo."""
+    profile = lab_profile()
+    logo = profile["logo"]
+    return {"name": profile["name"], "address": profile["address"],
+            "country": profile["country"],
+            "accreditation_number": profile["accreditation_number"],
+            "logo_sha256": hashlib.sha256(logo).hexdigest() if logo else None}
+
+
+def lab_logo_uri(lab: dict[str, Any]) -> str | None:
+    """Return the lab's logo as a data: URI if it is the one the snapshot names."""
+    profile = lab_profile()
+    logo = profile["logo"]
+    if not logo or hashlib.sha256(logo).hexdigest() != lab.get("logo_sha256"):
+        return None
+    return f"data:{profile['logo_mimetype']};base64,{base64.b64encode(logo).decode()}"
 
 
 def build_snapshot(application: Application, item: MarketEvaluation, *, number: str,

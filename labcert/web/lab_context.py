@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from labcert.errors import NotFound
+from labcert.errors import Conflict, NotFound
 from labcert.extensions import db
 from labcert.models import (
     Application,
@@ -93,7 +93,7 @@ def evaluations_of(application: Application) -> tuple[list[dict[str, Any]], str,
             return [{"market": row.market, **row.outcomes} for row in stored], "approval", None
     try:
         return [item.to_dict() for item in evaluate_application(application)], "live", None
-    except (UnknownCriteriaSet, CriteriaError, InputError) as error:
+    except (Conflict, UnknownCriteriaSet, CriteriaError, InputError) as error:
         return [], "live", f"The evaluation cannot run: {error}"
 
 

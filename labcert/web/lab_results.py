@@ -91,7 +91,7 @@ def new_result(application_id: int) -> tuple[str, int] | Response:
     application = get_application(current_user, application_id)
     try:
         tests = _testable_codes(application)
-    except UnknownCriteriaSet as error:
+    except (Conflict, UnknownCriteriaSet) as error:
         flash(f"The tests of this application cannot be listed: {error}", "error")
         return _detail(application_id)
     code = request.form.get("test") if request.method == "POST" else request.args.get("test")

@@ -137,3 +137,29 @@ def test_expired_is_derived_from_valid_until_everywhere(lab, api, certificate) -
             .get_json()["status"] == "expired"
         assert api(lab.maker).client.get(f"/api/v1/verify/{certificate.number}") \
             .get_json()["status"] == "expired"
+
+
+def test_the_lab_logo_is_pinned_in_the_snapshot_and_drawn_on_the_certificate(lab, tmp_path,
+                                                                             monkeypatch) -> None:
+    import hashlib
+
+    from labcert.services.organizations import find_lab, set_logo
+
+    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
+           b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe"
+           b"\xa75\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+    monkeypatch.setattr("labcert.services.logos._folder", lambda: tmp_path)
+    set_logo(None, find_lab().id, png)
+    seen = {}
+    from labcert.services import issuance
+
+    original = issuance.build_context
+
+    def spy(*args, **kwargs):
+        seen["logo"] = kwargs.get("lab_logo")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(issuance, "build_context", spy)
+    certificate = approve(lab.reviewer, lab.submitted().id).certificates[0]
+    assert certificate.snapshot["lab"]["logo_sha256"] == hashlib.sha256(png).hexdigest()
+    assert seen["logo"].startswith("data:image/png;base64,")

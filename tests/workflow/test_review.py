@@ -124,3 +124,33 @@ def test_concurrent_approvals_get_consecutive_numbers(lab, app) -> None:
     sequences = sorted(db.session.scalars(select(Certificate.sequence)))
     assert sequences == [1, 2]
     assert db.session.scalar(select(CertificateCounter.last_value)) == 2
+
+
+def test_a_market_whose_criteria_set_is_retired_gets_409_not_a_crash(lab, api,
+                                                                      monkeypatch) -> None:
+    from labcert.rules import UnknownCriteriaSet
+
+    application = lab.submitted()
+
+    class Retired:
+        def resolve(self, ref, on):
+            raise UnknownCriteriaSet(f"criteria set '{ref}' is retired")
+
+    monkeypatch.setattr("labcert.services.evaluations.load_registry", lambda: Retired())
+    response = api(lab.reviewer).post(f"/api/v1/applications/{application.id}/approve", json={})
+    assert response.status_code == 409
+    assert "is retired" in response.get_json()["message"]
+    db.session.expire_all()
+    assert application.state == "submitted"
+
+
+def test_a_correction_reports_the_missing_reason_and_a_bad_value_together(lab) -> None:
+    from labcert.errors import ValidationFailed
+    from labcert.models import TestResult
+    from labcert.services.results import correct_result
+
+    lab.tested()
+    old = db.session.scalar(select(TestResult).where(TestResult.test_code == "sar.head"))
+    with pytest.raises(ValidationFailed) as caught:
+        correct_result(lab.technician, old.id, {"test": "sar.head", "value": "zero"}, "")
+    assert "reason" in caught.value.details and "results.0.value" in caught.value.details

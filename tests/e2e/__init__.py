@@ -1,0 +1,1 @@
+"""Browser tests: a real LabCert server driven through Debian's chromium by Playwright."""

@@ -1,0 +1,374 @@
+"""One certification from the first form to a suspended certificate, in a real browser.
+
+The steps run in file order and share one `Journey`: a technician opens an application for
+pk-pta, registers samples, enters results (by form and by CSV) and submits it; a reviewer approves
+it; the manufacturer downloads the signed PDF; a visitor verifies it; the reviewer suspends it;
+the visitor sees it suspended; an administrator finds it all in an intact audit chain. A step
+whose predecessor failed is skipped, naming what is missing. Every step saves screenshots in
+artifacts/e2e/, and the guides' pictures in docs/guides/img/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from labcert.rules.checks import luhn_check_digit
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM, Screens
+
+if not CHROMIUM.exists():
+    pytest.skip("chromium not installed: apt-get install chromium", allow_module_level=True)
+pytest.importorskip("playwright.sync_api", reason="playwright not installed: make test installs it")
+
+from playwright.sync_api import expect  # imported once we know it is installed
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+TECH = ("tech@lab.example", "demo-tech-2026")
+REVIEWER = ("reviewer@lab.example", "demo-review-2026")
+MAKER = ("maker@airlink.example", "demo-maker-2026")
+ADMIN = ("admin@lab.example", "demo-admin-2026")
+MANUFACTURER = "Air Link Communication Ltd"
+TACS = ("35209900", "86459205")  # the declared TACs of pk-pta's passing example
+
+
+def imei(tac: str, serial: str) -> str:
+    """Return a valid IMEI: TAC, six-digit serial, Luhn check digit."""
+    return tac + serial + str(luhn_check_digit(tac + serial))
+
+
+SAMPLES = (imei(TACS[0], "424201"), imei(TACS[1], "424202"))
+TESTED_AT = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
+# pk-pta's passing example, less the two results entered through the form.
+CSV_ROWS = [
+    ("rf.conducted_power", "22.7", "dBm", "0.6", "LTE B3", "", "", "", "", "", "", "RF-01"),
+    ("rf.conducted_power", "32.9", "dBm", "0.8", "GSM900", "", "", "", "", "", "", "RF-01"),
+    ("rf.refsens", "-99.1", "dBm", "0.7", "LTE B1", "", "", "", "", "", "", "RF-01"),
+    ("rf.refsens", "-96.4", "dBm", "0.7", "LTE B3", "", "", "", "", "", "", "RF-01"),
+    ("rf.refsens", "-97.0", "dBm", "0.7", "LTE B20", "", "", "", "", "", "", "RF-01"),
+    ("rf.refsens", "-106.5", "dBm", "1.0", "GSM900", "", "", "", "", "", "", "RF-01"),
+    ("emc.radiated", "33.4", "dBuV/m", "5.3", "", "", "", "110", "QP", "3", "", "EMC-01"),
+    ("emc.radiated", "40.2", "dBuV/m", "5.3", "", "", "", "540", "QP", "3", "", "EMC-01"),
+    ("sar.head", "0.95", "W/kg", "0.25", "LTE B3", "left cheek", "10", "", "", "", SAMPLES[0],
+     "SAR-01"),
+    ("sar.body", "1.20", "W/kg", "0.30", "LTE B1", "back 5 mm", "10", "", "", "", SAMPLES[0],
+     "SAR-01"),
+]
+CSV_HEADER = ("test,value,unit,uncertainty,cond.band,cond.position,cond.mass_g,"
+              "cond.frequency_mhz,cond.detector,cond.distance_m,sample_imei,instrument,tested_at")
+
+
+def results_csv() -> bytes:
+    """Return the test rig's export: a header and one line per result."""
+    stamp = TESTED_AT.isoformat().replace("+00:00", "Z")
+    lines = [CSV_HEADER, *(",".join((*row, stamp)) for row in CSV_ROWS)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@dataclass
+class Journey:
+    """What the steps hand on to each other."""
+
+    pages: dict[str, Page] = field(default_factory=dict)
+    application_url: str = ""
+    application_number: str = ""
+    certificate: str = ""
+    pdf: Path | None = None
+    sha256: str = ""
+
+    def need(self, *names: str) -> None:
+        """Skip this step if an earlier one did not leave what it needs."""
+        missing = [name for name in names
+                   if name not in self.pages and not getattr(self, name, None)]
+        if missing:
+            pytest.skip(f"an earlier step of the journey failed ({', '.join(missing)} unknown)")
+
+
+@pytest.fixture(scope="module")
+def journey() -> Journey:
+    """Return the state the ordered steps share."""
+    return Journey()
+
+
+def flash(page: Page) -> str:
+    """Return the first flash message's text, waiting for it."""
+    message = page.locator(".flash").first
+    expect(message).to_be_visible()
+    return message.inner_text()
+
+
+def test_a_technician_opens_an_application_for_air_link_with_pk_pta_as_market(
+        journey: Journey, sign_in: Callable[[str, str], Page], screens: Screens) -> None:
+    page = sign_in(*TECH)
+    journey.pages["technician"] = page
+    expect(page.get_by_role("heading", name="Welcome, Bilal Ahmed")).to_be_visible()
+    screens.take(page, "technician-home", guide="technician-home")
+
+    page.get_by_role("link", name="Instruments").first.click()
+    expect(page.get_by_role("cell", name="RF-01", exact=True)).to_be_visible()
+    screens.take(page, "technician-instruments", guide="technician-instruments")
+
+    page.get_by_role("link", name="Home", exact=True).click()
+    page.get_by_role("link", name="New application").click()
+    expect(page.get_by_role("heading", name="New application")).to_be_visible()
+    page.get_by_label("Manufacturer (applicant)").select_option(label=MANUFACTURER)
+    page.get_by_label("Brand", exact=True).fill("Indus")
+    page.get_by_label("Model", exact=True).fill("IM-4G2-E2E")
+    page.get_by_label("Marketing name").fill("Indus Browser Test")
+    page.get_by_label("Category").select_option("smartphone")
+    page.get_by_label("Hardware version").fill("P1.0")
+    page.get_by_label("Software version").fill("1.0.0")
+    for technology in ("GSM (2G)", "LTE (4G)", "WLAN (Wi-Fi)", "Bluetooth"):
+        page.get_by_role("checkbox", name=technology, exact=True).check()
+    page.get_by_label("Bands", exact=True).fill("GSM900, DCS1800, LTE B1, LTE B3, LTE B20")
+    page.get_by_label("Declared TACs").fill("\n".join(TACS))
+    page.get_by_role("checkbox", name=re.compile(r"\(pk-pta\)")).check()
+    screens.take(page, "technician-new-application", guide="technician-new-application",
+                 top=page.get_by_role("heading", name="Product"))
+    page.get_by_role("button", name="Open the application").click()
+
+    opened = re.search(r"Application (\S+) is open", flash(page))
+    assert opened, "no confirmation that the application is open"
+    journey.application_number = opened.group(1)
+    journey.application_url = page.url
+    expect(page.get_by_role("heading", level=1)).to_contain_text(journey.application_number)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("draft")
+    screens.take(page, "technician-application-draft", guide="technician-application-draft")
+
+
+def test_the_technician_registers_two_samples_by_their_imeis(
+        journey: Journey, screens: Screens) -> None:
+    journey.need("application_url", "technician")
+    page = journey.pages["technician"]
+    page.get_by_role("link", name="Add a sample").first.click()
+    expect(page.get_by_role("heading", name="Add a sample")).to_be_visible()
+    page.get_by_label("IMEI").fill(SAMPLES[0])
+    page.get_by_label("Serial number").fill("E2E-0001")
+    page.get_by_label("Condition on receipt").fill("new, sealed box")
+    screens.take(page, "technician-sample", guide="technician-sample")
+    page.get_by_role("button", name="Save and add another").click()
+    expect(page.locator(".flash").first).to_have_text(f"Sample {SAMPLES[0]} is registered.")
+    page.get_by_label("IMEI").fill(SAMPLES[1])
+    page.get_by_label("Serial number").fill("E2E-0002")
+    page.get_by_label("Condition on receipt").fill("new, sealed box")
+    page.get_by_role("button", name="Save the sample").click()
+
+    expect(page.locator(".flash").first).to_have_text(f"Sample {SAMPLES[1]} is registered.")
+    samples = page.get_by_role("region", name=re.compile("^Samples"))
+    for number in SAMPLES:
+        expect(samples.get_by_role("cell", name=number, exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("testing")
+
+
+def choose_test(page: Page, code: str, title: str) -> None:
+    """Pick the test code in the chooser; the page reloads with that test's fields."""
+    page.get_by_label("Test", exact=True).select_option(code)
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+
+
+def test_the_technician_enters_results_by_form_and_imports_the_rest_from_csv(
+        journey: Journey, screens: Screens) -> None:
+    journey.need("application_url", "technician")
+    page = journey.pages["technician"]
+    page.goto(journey.application_url)
+    page.get_by_role("link", name="Enter a result").first.click()
+    choose_test(page, "rf.conducted_power", "Maximum conducted output power")
+    page.get_by_label("Value", exact=True).fill("23.2")
+    page.get_by_label("Unit", exact=True).fill("dBm")
+    page.get_by_label("Expanded uncertainty U (absolute)").fill("0.6")
+    page.get_by_label("Coverage factor k").fill("2")
+    page.get_by_label("Band", exact=True).fill("LTE B1")
+    page.get_by_label("Sample (IMEI)").select_option(SAMPLES[0])
+    page.get_by_label("Instrument").select_option("RF-01")
+    page.get_by_label("Tested at (UTC)").fill(TESTED_AT.strftime("%Y-%m-%dT%H:%M:%S"))
+    screens.take(page, "technician-result-form", guide="technician-result-form",
+                 top=page.get_by_role("heading", name="Enter a result"))
+    page.get_by_role("button", name="Save and enter another").click()
+    expect(page.locator(".flash").first).to_contain_text("Result for rf.conducted_power")
+
+    choose_test(page, "emc.esd", "ESD immunity")
+    page.get_by_label("Observed").select_option("B")
+    page.get_by_label("Discharge", exact=True).select_option("contact")
+    page.get_by_label("Level (kV)").fill("4")
+    page.get_by_label("Instrument").select_option("")
+    page.get_by_label("Tested at (UTC)").fill(TESTED_AT.strftime("%Y-%m-%dT%H:%M:%S"))
+    page.get_by_role("button", name="Save the result").click()
+    expect(page.locator(".flash").first).to_contain_text("Result for emc.esd")
+
+    page.get_by_role("link", name="Import CSV").first.click()
+    page.get_by_label("Results file (CSV)").set_input_files(
+        {"name": "rig-export.csv", "mimeType": "text/csv", "buffer": results_csv()})
+    page.get_by_role("button", name="Preview the file").click()
+    expect(page.get_by_role("heading", name="Preview of rig-export.csv")).to_be_visible()
+    screens.take(page, "technician-csv-preview", guide="technician-csv-preview")
+    page.get_by_role("button", name=f"Import {len(CSV_ROWS)} results").click()
+    expect(page.locator(".flash").first).to_have_text(
+        f"{len(CSV_ROWS)} result(s) imported from rig-export.csv.")
+
+    results = page.get_by_role("region", name=re.compile("^Results"))
+    expect(results.locator("tbody tr")).to_have_count(len(CSV_ROWS) + 2)
+    market = page.get_by_role("article", name=re.compile("pk-pta"))
+    expect(market.locator(".market-head .badge")).to_have_text("pass")
+    expect(page.get_by_role("region", name="Next step")).to_contain_text(
+        "Every market is evaluated")
+    screens.take(page, "technician-evaluation", guide="technician-evaluation",
+                 top=page.get_by_role("heading", name="Live evaluation"))
+
+
+def test_the_technician_submits_the_passing_application_for_review(
+        journey: Journey, screens: Screens) -> None:
+    journey.need("application_url", "technician")
+    page = journey.pages["technician"]
+    page.goto(journey.application_url)
+    screens.take(page, "technician-ready-to-submit", guide="technician-submit")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.locator(".flash").first).to_have_text(
+        f"Application {journey.application_number} is submitted; a reviewer will decide on it.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("submitted")
+
+
+def test_a_reviewer_approves_it_and_a_certificate_is_issued_for_pk_pta(
+        journey: Journey, sign_in: Callable[[str, str], Page], screens: Screens) -> None:
+    journey.need("application_number")
+    page = sign_in(*REVIEWER)
+    journey.pages["reviewer"] = page
+    page.get_by_role("link", name="Review queue").click()
+    expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
+    screens.take(page, "reviewer-queue", guide="reviewer-queue")
+    page.get_by_role("link", name=journey.application_number, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        f"Review {journey.application_number}")
+    decision = page.get_by_role("region", name="Decision")
+    expect(decision).to_contain_text("a certificate will be issued")
+    screens.take(page, "reviewer-decision", guide="reviewer-decision")
+    decision.get_by_role("button", name="Approve and issue 1 certificate").click()
+
+    approved = re.search(r"Certificates: (LC-\d{4}-\d{6})\.", flash(page))
+    assert approved, "no certificate number in the approval message"
+    journey.certificate = approved.group(1)
+    screens.take(page, "reviewer-approved", guide="reviewer-approved")
+
+
+def test_the_manufacturer_downloads_the_signed_pdf_whose_sha256_is_the_one_shown(
+        journey: Journey, sign_in: Callable[[str, str], Page], screens: Screens) -> None:
+    journey.need("certificate")
+    page = sign_in(*MAKER)
+    expect(page.get_by_role("link", name=journey.application_number)).to_be_visible()
+    screens.take(page, "manufacturer-home", guide="manufacturer-home")
+    page.get_by_role("link", name="Certificates").click()
+    screens.take(page, "manufacturer-certificates", guide="manufacturer-certificates")
+    page.get_by_role("link", name=journey.certificate, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(journey.certificate)
+    shown = page.locator("dt", has_text="PDF SHA-256").locator("xpath=following-sibling::dd[1]")
+    sha256 = shown.inner_text().strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", sha256), sha256
+    screens.take(page, "manufacturer-certificate", guide="manufacturer-certificate")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the signed PDF").click()
+    target = ARTIFACTS / f"{journey.certificate}.pdf"
+    download.value.save_as(target)
+
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert hashlib.sha256(data).hexdigest() == sha256
+    assert download.value.suggested_filename == f"{journey.certificate}.pdf"
+    journey.pdf, journey.sha256 = target, sha256
+
+
+def test_a_visitor_verifies_it_by_number_by_uploading_the_pdf_and_by_shipment(
+        journey: Journey, new_page: Callable[[], Page], screens: Screens) -> None:
+    journey.need("certificate", "pdf")
+    page = new_page()
+    journey.pages["visitor"] = page
+    page.goto("/verify")
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    page.get_by_label("Certificate number").fill(journey.certificate)
+    screens.take(page, "verifier-verify", guide="verifier-verify")
+    page.get_by_role("button", name="Check status").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Certificate {journey.certificate}")
+    expect(page.get_by_role("status")).to_contain_text("In force")
+    expect(page.locator("code.hash")).to_have_text(journey.sha256)
+    screens.take(page, "verifier-status-valid", guide="verifier-status-valid")
+
+    page.goto("/verify")
+    page.get_by_label("Certificate PDF").set_input_files(journey.pdf)
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Authentic certificate: {journey.certificate}")
+    expect(page.get_by_role("status")).to_contain_text("Authentic and in force")
+    expect(page.locator("td .badge")).to_have_text(["OK"] * 5)
+    screens.take(page, "verifier-pdf-authentic", guide="verifier-pdf-authentic")
+
+    page.get_by_role("link", name="Shipment check").click()
+    page.get_by_label("Destination market").select_option("pk-pta")
+    shipment = [*SAMPLES, imei(TACS[0], "424299"), SAMPLES[0][:-1] + "0"]
+    page.get_by_label("IMEIs (one per line)").fill("\n".join(shipment))
+    page.get_by_role("button", name="Check the shipment").click()
+    expect(page.get_by_role("heading", name="3 of 4 covered for pk-pta")).to_be_visible()
+    screens.take(page, "verifier-shipment", guide="verifier-shipment",
+                 top=page.get_by_role("heading", name="3 of 4 covered for pk-pta"))
+
+    page.goto("/.well-known/labcert/")
+    expect(page.get_by_role("link", name="root.pem")).to_be_visible()
+    screens.take(page, "verifier-trust-anchor", guide="verifier-trust-anchor")
+
+
+def test_the_reviewer_suspends_the_certificate_with_a_reason(
+        journey: Journey, screens: Screens) -> None:
+    journey.need("certificate", "reviewer")
+    page = journey.pages["reviewer"]
+    page.get_by_role("link", name="Certificates").click()
+    page.get_by_role("link", name=journey.certificate, exact=True).click()
+    page.get_by_label("Reason (shown to verifiers)").fill(
+        "Software 1.0.0 under investigation for an SAR regression")
+    screens.take(page, "reviewer-certificate", guide="reviewer-certificate")
+    page.get_by_role("button", name="Suspend").click()
+
+    expect(page.locator(".flash").first).to_have_text(
+        f"Certificate {journey.certificate}: suspend recorded.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("suspended")
+    expect(page.get_by_role("button", name="Reinstate")).to_be_visible()
+
+
+def test_the_visitor_then_sees_the_certificate_suspended_and_why(
+        journey: Journey, screens: Screens) -> None:
+    journey.need("certificate", "pdf", "visitor")
+    page = journey.pages["visitor"]
+    page.goto(f"/verify/{journey.certificate}")
+    expect(page.get_by_role("status")).to_contain_text("Not in force: suspended")
+    expect(page.get_by_text("under investigation for an SAR regression")).to_be_visible()
+    screens.take(page, "verifier-status-suspended", guide="verifier-status-suspended")
+
+    page.goto("/verify")
+    page.get_by_label("Certificate PDF").set_input_files(journey.pdf)
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("status")).to_contain_text("Authentic, but not in force: suspended")
+
+
+def test_an_administrator_finds_the_journey_in_an_intact_audit_chain(
+        journey: Journey, sign_in: Callable[[str, str], Page], screens: Screens) -> None:
+    journey.need("certificate")
+    page = sign_in(*ADMIN)
+    screens.take(page, "admin-home", guide="admin-home")
+    page.get_by_role("link", name="Users").click()
+    expect(page.get_by_role("cell", name="tech@lab.example")).to_be_visible()
+    screens.take(page, "admin-users", guide="admin-users")
+    page.get_by_role("link", name="Signing key").click()
+    expect(page.get_by_text("development key").first).to_be_visible()
+    screens.take(page, "admin-signing-key", guide="admin-signing-key")
+    page.get_by_role("link", name="Audit").click()
+    page.get_by_role("button", name="Verify the whole chain now").click()
+    expect(page.get_by_role("status")).to_contain_text("Chain intact")
+    events = page.get_by_role("table", name="Audit events")
+    expect(events.get_by_role("cell", name="certificate.suspend", exact=True)).to_be_visible()
+    screens.take(page, "admin-audit", guide="admin-audit")
