@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -60,7 +61,7 @@ def seed_applications(today: date, *, with_certificates: bool) -> int:
                    if e.expect.verdict == "pass")
     tested_at = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
     for index, (brand, model, name, fate) in enumerate(PRODUCTS):
-        tac = f"86{index + 1:02d}{abs(hash(model)) % 10_000:04d}"
+        tac = f"86{index + 1:02d}{zlib.crc32(model.encode()) % 10_000:04d}"
         facts = {"brand": brand, "model": model, "marketing_name": name,
                  "hardware_version": "P1.0", "software_version": "1.0.0",
                  "technologies": sorted(example.product.technologies),
