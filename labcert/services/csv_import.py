@@ -10,7 +10,7 @@ from typing import Any
 
 from labcert.errors import ValidationFailed
 from labcert.models import User
-from labcert.services.results import add_results
+from labcert.services.results import add_results, check_batch
 
 FIELDS = ("test", "value", "observation", "unit", "uncertainty", "uncertainty_pct", "k",
           "sample_imei", "instrument", "tested_at")
@@ -95,32 +95,60 @@ def parse_csv(data: bytes) -> ParsedCsv:
     return ParsedCsv(header, items)
 
 
-def _located(error: ValidationFailed, parsed: ParsedCsv, lines: list[int]) -> ValidationFailed:
+def locate(details: dict[str, list[str]], header: list[str],
+           lines: list[int]) -> dict[str, list[str]]:
     """Rename 'results.3.value' to 'line 5, column 2 (value)'."""
-    details: dict[str, list[str]] = {}
-    for key, messages in error.details.items():
+    located: dict[str, list[str]] = {}
+    for key, messages in details.items():
         parts = key.split(".")
-        if parts[0] == "results" and len(parts) >= 2 and parts[1].isdigit():
-            line = lines[int(parts[1])]
+        if parts[0] == "results" and len(parts) >= 2 and parts[1].isdigit() \
+                and int(parts[1]) < len(lines):
             field = ".".join(parts[2:]) or "row"
             column_name = f"{CONDITION_PREFIX}{parts[3]}" if field.startswith("conditions.") \
                 and len(parts) > 3 else field
-            where = f"line {line}"
-            if column_name in parsed.header:
-                where += f", column {parsed.header.index(column_name) + 1} ({column_name})"
+            key = f"line {lines[int(parts[1])]}"
+            if column_name in header:
+                key += f", column {header.index(column_name) + 1} ({column_name})"
             elif field != "row":
-                where += f" ({field})"
-            key = where
-        details.setdefault(key, []).extend(messages)
+                key += f" ({field})"
+        located.setdefault(key, []).extend(messages)
+    return located
+
+
+def _located(error: ValidationFailed, parsed: ParsedCsv, lines: list[int]) -> ValidationFailed:
+    details = locate(error.details, parsed.header, lines)
     count = len({k.split(",")[0] for k in details})
     return ValidationFailed(f"{count} line(s) have errors; nothing was stored.", details)
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What an import would do: the rows with their file lines, and every problem found."""
+
+    parsed: ParsedCsv | None
+    lines: list[int]
+    problems: dict[str, list[str]]
+
+
+def dry_run(actor: User, application_id: int, data: bytes) -> DryRun:
+    """Run every check of the import (also those needing the database) and store nothing."""
+    try:
+        parsed = parse_csv(data)
+    except ValidationFailed as error:
+        return DryRun(None, data_lines(data), error.details)
+    lines = data_lines(data)
+    try:
+        check_batch(actor, application_id, parsed.items)
+    except ValidationFailed as error:
+        return DryRun(parsed, lines, locate(error.details, parsed.header, lines))
+    return DryRun(parsed, lines, {})
 
 
 def import_results(actor: User, application_id: int, data: bytes, *,
                    progress: Callable[[int], None] | None = None) -> list[int]:
     """Parse and store a results CSV in one transaction; nothing is stored if any row is bad."""
     parsed = parse_csv(data)
-    lines = _data_lines(data)
+    lines = data_lines(data)
     if progress:
         progress(len(parsed.items) // 2)
     try:
@@ -132,8 +160,11 @@ def import_results(actor: User, application_id: int, data: bytes, *,
     return ids
 
 
-def _data_lines(data: bytes) -> list[int]:
+def data_lines(data: bytes) -> list[int]:
     """Return the file line number of each non-empty data row, in order."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-    next(reader, None)
-    return [reader.line_num for row in reader if any(cell.strip() for cell in row)]
+    try:
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        next(reader, None)
+        return [reader.line_num for row in reader if any(cell.strip() for cell in row)]
+    except (UnicodeDecodeError, csv.Error):
+        return []

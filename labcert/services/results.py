@@ -94,21 +94,28 @@ def _batch_hash(rows: list[dict[str, Any]]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@transactional
-def add_results(actor: User, application_id: int, items: Sequence[dict[str, Any]], *,
-                source: str = "api") -> list[int]:
-    """Store a batch of results: if one item is invalid, nothing is stored and all are reported."""
+def check_batch(actor: User, application_id: int, items: Sequence[dict[str, Any]],
+                now: datetime | None = None) -> tuple[Application, list[Result], Any, Any]:
+    """Run every check of a batch without storing it; raise ValidationFailed listing all."""
     application = get_application(actor, application_id)
     require_editable(application, "results")
     if not items:
         raise ValidationFailed.of([("results", "Send at least one result.")])
     parsed = _parse(items)
-    now = utcnow()
-    problems, samples, instruments = _check(application, parsed, now)
+    problems, samples, instruments = _check(application, parsed, now or utcnow())
     if problems:
         raise ValidationFailed.of(problems, f"{len({p[0].split('.')[1] for p in problems})} of "
                                             f"{len(parsed)} results are not valid; nothing was "
                                             "stored.")
+    return application, parsed, samples, instruments
+
+
+@transactional
+def add_results(actor: User, application_id: int, items: Sequence[dict[str, Any]], *,
+                source: str = "api") -> list[int]:
+    """Store a batch of results: if one item is invalid, nothing is stored and all are reported."""
+    now = utcnow()
+    application, parsed, samples, instruments = check_batch(actor, application_id, items, now)
     rows = [_row(application, r, actor, source, now, samples, instruments) for r in parsed]
     ids = list(db.session.scalars(insert(TestResult).returning(TestResult.id,
                                                                sort_by_parameter_order=True),

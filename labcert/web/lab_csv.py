@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import csv
-import io
 import re
 import zlib
 from typing import Any
@@ -17,9 +15,8 @@ from werkzeug.datastructures import FileStorage
 
 from labcert.errors import Conflict, ValidationFailed
 from labcert.models import Application
-from labcert.rules import InputError, load_registry, parse_results
 from labcert.services.applications import get_application
-from labcert.services.csv_import import FIELDS, ParsedCsv, import_results, parse_csv
+from labcert.services.csv_import import FIELDS, dry_run, import_results
 from labcert.web.guard import page
 from labcert.web.lab import bp
 from labcert.web.lab_forms import CsvConfirmForm, CsvUploadForm
@@ -75,50 +72,12 @@ def unpack(text: str) -> bytes:
     return data
 
 
-def data_lines(data: bytes) -> list[int]:
-    """Return the file line of each non-empty data row, so the preview can number its rows."""
-    try:
-        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-        next(reader, None)
-        return [reader.line_num for row in reader if any(cell.strip() for cell in row)]
-    except (UnicodeDecodeError, csv.Error):
-        return []
-
-
-def locate(details: dict[str, list[str]], header: list[str],
-           lines: list[int]) -> dict[str, list[str]]:
-    """Name 'results.3.value' as 'line 5, column 2 (value)', as the import itself does."""
-    out: dict[str, list[str]] = {}
-    for key, messages in details.items():
-        parts = key.split(".")
-        if parts[0] == "results" and len(parts) > 1 and parts[1].isdigit() \
-                and int(parts[1]) < len(lines):
-            field = ".".join(parts[2:])
-            column = f"cond.{parts[3]}" if parts[2:3] == ["conditions"] and len(parts) > 3 \
-                else field
-            key = f"line {lines[int(parts[1])]}"
-            if column in header:
-                key += f", column {header.index(column) + 1} ({column})"
-            elif field:
-                key += f" ({field})"
-        out.setdefault(key, []).extend(messages)
-    return out
-
-
 def _preview(application: Application, data: bytes, filename: str,
              problems: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    """Parse and check the rows for the preview; what needs the database is checked on import."""
-    parsed: ParsedCsv | None = None
-    try:
-        parsed = parse_csv(data)
-    except ValidationFailed as error:
-        problems = {**error.details, **(problems or {})}
-    lines = data_lines(data)
-    if parsed and not problems:
-        try:
-            parse_results(parsed.items, load_registry().catalogue)
-        except InputError as error:
-            problems = locate(error.details, parsed.header, lines)
+    """Check the rows exactly as the import will (nothing stored) and show them."""
+    run = dry_run(current_user, application.id, data)
+    parsed, lines = run.parsed, run.lines
+    problems = {**run.problems, **(problems or {})}
     rows = list(zip(lines, parsed.items, strict=False)) if parsed else []
     bad = {int(m[1]) for key in problems or {} if (m := LINE.match(key))}
     shown = [row for index, row in enumerate(rows) if index < PREVIEW_ROWS or row[0] in bad]
