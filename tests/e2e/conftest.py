@@ -138,7 +138,14 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def new_page(browser: Browser, lab: LabServer) -> Iterator[Callable[[], Page]]:
+def script_errors() -> list[str]:
+    """Collect the uncaught script errors of every page the session opens."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def new_page(browser: Browser, lab: LabServer,
+             script_errors: list[str]) -> Iterator[Callable[[], Page]]:
     """Return a factory of pages, each in its own browser context (its own cookies)."""
     contexts = []
 
@@ -148,7 +155,9 @@ def new_page(browser: Browser, lab: LabServer) -> Iterator[Callable[[], Page]]:
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("pageerror", lambda error: script_errors.append(f"{page.url}: {error}"))
+        return page
 
     yield make
     for context in contexts:
@@ -178,6 +187,8 @@ class Screens:
     def __init__(self, artifacts: Path, guides: Path) -> None:
         self.artifacts, self.guides = artifacts, guides
         self.artifacts.mkdir(parents=True, exist_ok=True)
+        for stale in (*artifacts.glob("*.png"), *artifacts.glob("*.pdf")):
+            stale.unlink()  # a previous run's files would pass for this run's
         self.guides.mkdir(parents=True, exist_ok=True)
         self.count = 0
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from labcert.rules.checks import luhn_check_digit
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, Screens
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM, LabServer, Screens
 
 if not CHROMIUM.exists():
     pytest.skip("chromium not installed: apt-get install chromium", allow_module_level=True)
@@ -85,6 +85,8 @@ class Journey:
     certificate: str = ""
     pdf: Path | None = None
     sha256: str = ""
+    evaluation_passed: bool = False
+    submitted: bool = False
 
     def need(self, *names: str) -> None:
         """Skip this step if an earlier one did not leave what it needs."""
@@ -100,11 +102,13 @@ def journey() -> Journey:
     return Journey()
 
 
-def flash(page: Page) -> str:
-    """Return the first flash message's text, waiting for it."""
-    message = page.locator(".flash").first
+def flash(page: Page, pattern: str) -> re.Match[str]:
+    """Wait for a flash message matching `pattern` and return the match."""
+    message = page.locator(".flash", has_text=re.compile(pattern)).first
     expect(message).to_be_visible()
-    return message.inner_text()
+    found = re.search(pattern, message.inner_text())
+    assert found is not None
+    return found
 
 
 def test_a_technician_opens_an_application_for_air_link_with_pk_pta_as_market(
@@ -137,9 +141,7 @@ def test_a_technician_opens_an_application_for_air_link_with_pk_pta_as_market(
                  top=page.get_by_role("heading", name="Product"))
     page.get_by_role("button", name="Open the application").click()
 
-    opened = re.search(r"Application (\S+) is open", flash(page))
-    assert opened, "no confirmation that the application is open"
-    journey.application_number = opened.group(1)
+    journey.application_number = flash(page, r"Application (\S+) is open").group(1)
     journey.application_url = page.url
     expect(page.get_by_role("heading", level=1)).to_contain_text(journey.application_number)
     expect(page.get_by_role("heading", level=1)).to_contain_text("draft")
@@ -172,6 +174,9 @@ def test_the_technician_registers_two_samples_by_their_imeis(
 
 def choose_test(page: Page, code: str, title: str) -> None:
     """Pick the test code in the chooser; the page reloads with that test's fields."""
+    # lab.js hides this button when it makes the chooser submit itself on change: wait for it,
+    # or a change made before the script ran would reload nothing.
+    expect(page.get_by_role("button", name="Show the fields for this test")).to_be_hidden()
     page.get_by_label("Test", exact=True).select_option(code)
     expect(page.get_by_role("heading", name=title)).to_be_visible()
 
@@ -223,11 +228,12 @@ def test_the_technician_enters_results_by_form_and_imports_the_rest_from_csv(
         "Every market is evaluated")
     screens.take(page, "technician-evaluation", guide="technician-evaluation",
                  top=page.get_by_role("heading", name="Live evaluation"))
+    journey.evaluation_passed = True
 
 
 def test_the_technician_submits_the_passing_application_for_review(
         journey: Journey, screens: Screens) -> None:
-    journey.need("application_url", "technician")
+    journey.need("application_url", "technician", "evaluation_passed")
     page = journey.pages["technician"]
     page.goto(journey.application_url)
     screens.take(page, "technician-ready-to-submit", guide="technician-submit")
@@ -235,11 +241,12 @@ def test_the_technician_submits_the_passing_application_for_review(
     expect(page.locator(".flash").first).to_have_text(
         f"Application {journey.application_number} is submitted; a reviewer will decide on it.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("submitted")
+    journey.submitted = True
 
 
 def test_a_reviewer_approves_it_and_a_certificate_is_issued_for_pk_pta(
         journey: Journey, sign_in: Callable[[str, str], Page], screens: Screens) -> None:
-    journey.need("application_number")
+    journey.need("application_number", "submitted")
     page = sign_in(*REVIEWER)
     journey.pages["reviewer"] = page
     page.get_by_role("link", name="Review queue").click()
@@ -253,9 +260,7 @@ def test_a_reviewer_approves_it_and_a_certificate_is_issued_for_pk_pta(
     screens.take(page, "reviewer-decision", guide="reviewer-decision")
     decision.get_by_role("button", name="Approve and issue 1 certificate").click()
 
-    approved = re.search(r"Certificates: (LC-\d{4}-\d{6})\.", flash(page))
-    assert approved, "no certificate number in the approval message"
-    journey.certificate = approved.group(1)
+    journey.certificate = flash(page, r"approved\. Certificates: (LC-\d{4}-\d{6})\.$").group(1)
     screens.take(page, "reviewer-approved", guide="reviewer-approved")
 
 
@@ -372,3 +377,13 @@ def test_an_administrator_finds_the_journey_in_an_intact_audit_chain(
     events = page.get_by_role("table", name="Audit events")
     expect(events.get_by_role("cell", name="certificate.suspend", exact=True)).to_be_visible()
     screens.take(page, "admin-audit", guide="admin-audit")
+
+
+def test_no_request_of_the_journey_met_a_server_error_and_no_page_a_script_error(
+        lab: LabServer, script_errors: list[str]) -> None:
+    log = lab.log.read_text(errors="replace")
+    statuses = [int(code) for code in re.findall(r'HTTP/1\.[01]\S*" (\d{3}) ', log)]
+    assert len(statuses) > 50, "the server's request log is not where it was expected"
+    assert [code for code in statuses if code >= 500] == [], lab.log_tail()
+    assert "Traceback" not in log, lab.log_tail()
+    assert script_errors == []
