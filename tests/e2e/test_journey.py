@@ -188,6 +188,7 @@ def test_the_technician_enters_results_by_form_and_imports_the_rest_from_csv(
     page.goto(journey.application_url)
     page.get_by_role("link", name="Enter a result").first.click()
     choose_test(page, "rf.conducted_power", "Maximum conducted output power")
+    page.get_by_label("Tested at (UTC)").fill(TESTED_AT.strftime("%Y-%m-%dT%H:%M:%S"))
     page.get_by_label("Value", exact=True).fill("23.2")
     page.get_by_label("Unit", exact=True).fill("dBm")
     page.get_by_label("Expanded uncertainty U (absolute)").fill("0.6")
@@ -195,7 +196,6 @@ def test_the_technician_enters_results_by_form_and_imports_the_rest_from_csv(
     page.get_by_label("Band", exact=True).fill("LTE B1")
     page.get_by_label("Sample (IMEI)").select_option(SAMPLES[0])
     page.get_by_label("Instrument").select_option("RF-01")
-    page.get_by_label("Tested at (UTC)").fill(TESTED_AT.strftime("%Y-%m-%dT%H:%M:%S"))
     screens.take(page, "technician-result-form", guide="technician-result-form",
                  top=page.get_by_role("heading", name="Enter a result"))
     page.get_by_role("button", name="Save and enter another").click()
