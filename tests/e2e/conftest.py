@@ -1,13 +1,18 @@
-"""Fixtures of the browser tests: one real LabCert server and one chromium for the session.
+"""Fixtures of the browser tests: one real LabCert server and one chromium per test module.
 
 The server is the `labcert` console script in a subprocess, on a fresh SQLite database in a
 temporary instance folder, prepared as `make run` prepares it (migrations, development PKI,
 demo lab). Playwright drives Debian's chromium; Playwright's own browser download is never used.
 Playwright is imported inside the fixtures so that this file loads even where it is missing.
+
+Every fixture here lives for one module, not the session: while Playwright's sync API runs, it
+holds an asyncio event loop in this thread, and the tests after this folder that sign PDFs
+(pyHanko calls asyncio.run) would fail with "cannot be called from a running event loop".
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import os
@@ -97,7 +102,7 @@ def _wait_briefly(process: subprocess.Popen[bytes], seconds: float) -> None:
         process.wait(timeout=seconds)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """Start a real LabCert server with the demo lab on a fresh database; stop it at the end."""
     instance = tmp_path_factory.mktemp("e2e-instance")
@@ -122,9 +127,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
             process.wait(timeout=15)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Launch Debian's chromium, headless, once for the session."""
+    """Launch Debian's chromium, headless, once for the module."""
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=ACTION_TIMEOUT_MS)
@@ -135,15 +140,17 @@ def browser() -> Iterator[Browser]:
             yield chromium
         finally:
             chromium.close()
+    # The tests that run after this module need the thread free of Playwright's event loop.
+    asyncio.run(asyncio.sleep(0))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def script_errors() -> list[str]:
-    """Collect the uncaught script errors of every page the session opens."""
+    """Collect the uncaught script errors of every page the module opens."""
     return []
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def new_page(browser: Browser, lab: LabServer,
              script_errors: list[str]) -> Iterator[Callable[[], Page]]:
     """Return a factory of pages, each in its own browser context (its own cookies)."""
@@ -164,7 +171,7 @@ def new_page(browser: Browser, lab: LabServer,
         context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sign_in(new_page: Callable[[], Page]) -> Callable[[str, str], Page]:
     """Return a function that signs a user in through the form, in a fresh context."""
     from playwright.sync_api import expect
@@ -222,7 +229,7 @@ def small_png(data: bytes) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def screens() -> Screens:
     """Return the screenshot writer (artifacts/e2e/ and docs/guides/img/)."""
     return Screens(ARTIFACTS, GUIDE_IMAGES)
