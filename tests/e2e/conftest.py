@@ -42,6 +42,8 @@ VIEWPORT = {"width": 1280, "height": 900}
 ACTION_TIMEOUT_MS = 20_000  # the machine is shared: two cores, other test runs beside this one
 NAVIGATION_TIMEOUT_MS = 45_000
 SETUP_TIMEOUT_S = 180
+PIXEL_TOLERANCE = 24  # of 255: palette rounding, not a change
+SAME_PICTURE_SHARE = 0.01  # fewer changed pixels than this: the page looks the same
 START_TIMEOUT_S = 60
 
 
@@ -208,25 +210,35 @@ class Screens:
         path = self.artifacts / f"{self.count:02d}-{name}.png"
         data = page.screenshot(path=path, animations="disabled", caret="hide")
         if guide is not None:
-            (self.guides / f"{guide}.png").write_bytes(small_png(data))
+            update_picture(self.guides / f"{guide}.png", data)
         return path
 
 
-def small_png(data: bytes) -> bytes:
-    """Return the screenshot with a 128-colour palette: a third of the size, same look.
+def update_picture(path: Path, screenshot: bytes) -> None:
+    """Replace a guide's picture when the page looks different, not when only a clock moved.
 
-    The guides' pictures are committed, so their size matters; Pillow comes with WeasyPrint.
+    The pictures are committed. Times, hashes and temporary paths differ on every run and change
+    well under 1 % of the pixels; a changed layout moves far more. To refresh a picture after a
+    small change of wording, delete it and run the tests. Pillow comes with WeasyPrint.
     """
     try:
-        from PIL import Image
+        from PIL import Image, ImageChops
     except ImportError:
-        return data
-    with Image.open(io.BytesIO(data)) as image:
-        palette = image.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT,
-                                                dither=Image.Dither.NONE)
-    out = io.BytesIO()
-    palette.save(out, "PNG", optimize=True)
-    return out.getvalue()
+        path.write_bytes(screenshot)
+        return
+    with Image.open(io.BytesIO(screenshot)) as image:
+        new = image.convert("RGB")
+    if path.exists():
+        with Image.open(path) as image:
+            old = image.convert("RGB")
+        if old.size == new.size:
+            changed = ImageChops.difference(old, new).convert("L").point(
+                lambda v: 255 if v > PIXEL_TOLERANCE else 0).histogram()[255]
+            if changed < SAME_PICTURE_SHARE * new.width * new.height:
+                return
+    # A 128-colour palette: a third of the size, the same look.
+    palette = new.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette.save(path, "PNG", optimize=True)
 
 
 @pytest.fixture(scope="module")
