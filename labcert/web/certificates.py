@@ -37,7 +37,7 @@ def _detail(number: str, reason_form: ReasonForm | None = None,
     return render_template("certificates/show.html", c=certificate, today=date.today(),
                            allowed=allowed, labels=ACTIONS,
                            reason_form=reason_form or ReasonForm(),
-                           amend_form=amend_form or AmendForm()), status
+                           amend_form=amend_form or AmendForm(prefix="amend")), status
 
 
 @bp.route("/<number>")
@@ -80,7 +80,7 @@ def change_status(number: str) -> tuple[str, int] | WerkzeugResponse:
 @page("reviewer")
 def amend(number: str) -> tuple[str, int] | WerkzeugResponse:
     """Issue a new signed revision with the changes."""
-    form = AmendForm()
+    form = AmendForm(prefix="amend")
     if not form.validate_on_submit():
         return _detail(number, amend_form=form, status=422)
     changes = {name: getattr(form, name).data.strip()

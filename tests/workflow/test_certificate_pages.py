@@ -47,7 +47,8 @@ def test_a_reviewer_suspends_with_a_reason_and_the_history_shows_it(lab, client,
 def test_a_reviewer_amends_and_lands_on_the_new_revision(lab, client, auth, certificate) -> None:
     auth.login(lab.reviewer.email)
     response = client.post(f"/certificates/{certificate.number}/amend",
-                           data={"reason": "new software", "software_version": "OS 2.1"},
+                           data={"amend-reason": "new software",
+                                 "amend-software_version": "OS 2.1"},
                            follow_redirects=True)
     assert f"{certificate.number}-R1" in response.get_data(as_text=True)
 
@@ -57,3 +58,11 @@ def test_a_technician_cannot_change_a_certificate_status(lab, client, auth, cert
     response = client.post(f"/certificates/{certificate.number}/status",
                            data={"action": "withdraw", "reason": "x"})
     assert response.status_code == 403
+
+
+def test_the_two_reason_boxes_on_the_certificate_page_have_their_own_labels(
+        lab, client, auth, certificate) -> None:
+    auth.login(lab.reviewer.email)
+    page = client.get(f"/certificates/{certificate.number}").get_data(as_text=True)
+    assert page.count('id="reason"') == 1 and page.count('id="amend-reason"') == 1
+    assert '<label for="amend-reason">' in page
