@@ -23,12 +23,35 @@ from tests.factories import PASSWORD
 from tests.security.world import World, build_world
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose each request gets its own application context, as in production.
+
+    A request inside a pushed application context reuses it, and with it `g`, where
+    Flask-Login keeps the signed-in user: clients of several users in one test would see
+    each other's user.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        """Send the request in a fresh application context."""
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="package")
-def world_app(_schema: None, _pki: Path, base_config: dict[str, Any],
-              instance_dir: Path) -> Iterator[Flask]:
+def security_instance(tmp_path_factory: pytest.TempPathFactory, _pki: Path) -> Path:
+    """Return the package's own instance folder (its lab logo must not reach other tests)."""
+    folder = tmp_path_factory.mktemp("security-instance")
+    (folder / "pki").symlink_to(_pki, target_is_directory=True)
+    return folder
+
+
+@pytest.fixture(scope="package")
+def world_app(_schema: None, base_config: dict[str, Any],
+              security_instance: Path) -> Iterator[Flask]:
     """Return the package's app; its tables are emptied once, when the package starts."""
     application = create_app({**base_config, "RATELIMIT_ENABLED": False})
-    application.instance_path = str(instance_dir)
+    application.instance_path = str(security_instance)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         _empty_tables()
     yield application
@@ -54,13 +77,14 @@ def app(world_app: Flask, world: World) -> Iterator[Flask]:
 
 @pytest.fixture
 def make_app(world_app: Flask, base_config: dict[str, Any],
-             instance_dir: Path) -> Iterator[Callable[..., Flask]]:
+             security_instance: Path) -> Iterator[Callable[..., Flask]]:
     """Return a factory of apps on the package's database (tables are kept)."""
     apps: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
         application = create_app({**base_config, "RATELIMIT_ENABLED": False, **overrides})
-        application.instance_path = str(instance_dir)
+        application.instance_path = str(security_instance)
+        application.test_client_class = IsolatedClient
         apps.append(application)
         return application
 
@@ -71,19 +95,19 @@ def make_app(world_app: Flask, base_config: dict[str, Any],
             db.engine.dispose()
 
 
+def signed_in(app: Flask, world: World, who: str | None) -> FlaskClient:
+    """Return a test client signed in through the form as a world user (None: anonymous)."""
+    client = app.test_client()
+    if who is not None:
+        response = client.post("/login", data={"email": world.emails[who], "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
 @pytest.fixture
 def browser(app: Flask, world: World) -> Callable[[str | None], FlaskClient]:
-    """Return browser(key): a test client signed in through the form as a world user."""
-
-    def open_as(key: str | None) -> FlaskClient:
-        client = app.test_client()
-        if key is not None:
-            response = client.post("/login", data={"email": world.emails[key],
-                                                   "password": PASSWORD})
-            assert response.status_code == 302, response.get_data(as_text=True)
-        return client
-
-    return open_as
+    """Return browser(who): a test client signed in as a world user (None: anonymous)."""
+    return lambda who: signed_in(app, world, who)
 
 
 def bearer(world: World, key: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Role x route x object matrix generated from the app's URL map, so a new route is covered by itself.
+"""Role x route x object matrix from the app's URL map, so a new route is covered by itself.
 
 Every endpoint declares who may call it (labcert.access.allow/public). For each endpoint and
 method: anonymous → sign-in redirect on pages and 401 on the API; a role not declared → 403.
@@ -17,6 +17,7 @@ from flask import Flask
 
 from labcert.access import UNDECLARED, declared_roles
 from labcert.models import ROLES
+from tests.security.bodies import JSON_REQUESTS
 from tests.security.conftest import bearer
 from tests.security.routes import (
     MISSING,
@@ -28,34 +29,70 @@ from tests.security.routes import (
     routes,
     world_values,
 )
-from tests.security.world import ROLE_USER, World, changed_tables, fingerprint
+from tests.security.world import (
+    ROLE_USER,
+    World,
+    changed_tables,
+    clone_certificate,
+    fingerprint,
+    fresh_objects,
+)
 
 GUARDED = routes(public=False)
 REFUSED = [(route, role) for route in GUARDED for role in ROLES if role not in route.roles]
 # Users outside the first manufacturer: another manufacturer, and an exporter.
 OUTSIDERS = {"other_maker": "manufacturer", "exporter": "exporter"}
-STRANGERS = [(route, who) for route in routes(public=False, with_params=True)
-             for who, role in OUTSIDERS.items()
-             if role in route.roles and (OWNED & set(route.params) or route.endpoint in PERSONAL)]
-STRANGERS += [(route, who) for route in routes(public=False, with_params=True)
-              if route.endpoint in PERSONAL
-              for who, role in ROLE_USER.items() if role in route.roles and who != "maker"]
-INSIDERS = [(route, role) for route in routes(public=False, with_params=True)
-            for role in sorted(route.roles)
-            if route.endpoint not in PERSONAL or role == "manufacturer"]
+# On one's own things, the lab's staff are outsiders too; an administrator may act on anyone's.
+NOT_THE_OWNER = {**{who: role for role, who in ROLE_USER.items()
+                    if role not in ("manufacturer", "admin")}, **OUTSIDERS}
+STATE_RULE_403 = pytest.mark.xfail(strict=True, reason=(
+    "bug: a manufacturer cancelling its own application that is no longer a draft gets 403 "
+    "(labcert/services/applications.py cancel_application raises PermissionDenied); it is a "
+    "state conflict: 409 naming the current state (design/API.md, ARCHITECTURE.md States)"))
+
+
+def _strangers() -> list[tuple[Route, str]]:
+    cases = []
+    for route in routes(public=False, with_params=True):
+        people = NOT_THE_OWNER if route.endpoint in PERSONAL else \
+            OUTSIDERS if OWNED & set(route.params) else {}
+        cases += [(route, who) for who, role in people.items() if role in route.roles]
+    return cases
+
+
+def _insiders() -> list[Any]:
+    cases = []
+    for route in routes(public=False, with_params=True):
+        for role in sorted(route.roles):
+            if route.endpoint in PERSONAL and role not in ("manufacturer", "admin"):
+                continue
+            state_rule = role == "manufacturer" and route.endpoint in (
+                "lab.cancel", "api_applications.cancel")
+            cases.append(pytest.param(route, role, id=f"{route}-{role}",
+                                      marks=[STATE_RULE_403] if state_rule else []))
+    return cases
+
+
+STRANGERS = _strangers()
+
+
+@pytest.fixture(scope="module")
+def bodies(world_app: Flask, world: World) -> dict[str, Any]:
+    """Return a valid JSON body for each API endpoint (the ownership check, not the body
+    check, must be what answers)."""
+    with world_app.app_context():
+        scene = fresh_objects(world)
+        return {endpoint: build(world, scene)[2] for endpoint, build in JSON_REQUESTS.items()}
 
 
 def call(client: Any, world: World, route: Route, who: str | None,
-         values: dict[str, object], *, json: bool = False) -> Any:
-    """Call a route as `who` (None: anonymous): bearer token on the API, session on pages.
-
-    With `json`, an API POST carries an empty JSON object, as a client's first try would.
-    """
+         values: dict[str, object], body: Any = None) -> Any:
+    """Call a route as `who` (None: anonymous): bearer token on the API, session on pages."""
     url = route.url(values)
     if route.is_api:
         headers = bearer(world, who) if who else {}
-        body = {"json": {}} if json and route.method == "POST" else {}
-        return client.open(url, method=route.method, headers=headers, **body)
+        kwargs = {"json": body} if body is not None else {}
+        return client.open(url, method=route.method, headers=headers, **kwargs)
     return client.open(url, method=route.method)
 
 
@@ -96,11 +133,11 @@ def test_roles_not_declared_for_a_route_get_403_even_on_a_real_object(
 
 @pytest.mark.parametrize(("route", "who"), STRANGERS, ids=str)
 def test_another_organization_gets_404_for_the_first_manufacturers_objects(
-        browser: Any, world: World, route: Route, who: str) -> None:
-    client = browser(None if route.is_api else who)
+        browser: Any, world: World, bodies: dict[str, Any], route: Route, who: str) -> None:
+    client, body = browser(None if route.is_api else who), bodies.get(route.endpoint)
     before = fingerprint()
-    response = call(client, world, route, who, world_values(world))
-    missing = call(client, world, route, who, {**world_values(world), **MISSING})
+    response = call(client, world, route, who, world_values(world), body)
+    missing = call(client, world, route, who, {**world_values(world), **MISSING}, body)
     assert response.status_code == 404, response.get_data(as_text=True)[:300]
     assert missing.status_code == 404
     if route.is_api:
@@ -108,11 +145,17 @@ def test_another_organization_gets_404_for_the_first_manufacturers_objects(
     assert changed_tables(before) == []
 
 
-@pytest.mark.parametrize(("route", "role"), INSIDERS, ids=str)
+@pytest.mark.parametrize(("route", "role"), _insiders())
 def test_the_owner_and_the_staff_declared_for_a_route_reach_the_objects(
-        browser: Any, world: World, route: Route, role: str) -> None:
-    who = ROLE_USER[role]
-    response = call(browser(None if route.is_api else who), world, route, who,
-                    world_values(world), json=True)
+        browser: Any, world: World, bodies: dict[str, Any], route: Route, role: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # An amendment renders and signs a PDF (seconds): only whether it is reached matters here.
+    monkeypatch.setattr("labcert.services.certificates.render_and_sign",
+                        lambda signer, snapshot: (b"%PDF-1.7 probe", "probe-token"))
+    who, values = ROLE_USER[role], world_values(world)
+    if route.method == "POST" and "number" in route.params:  # a decision uses it up
+        values["number"] = clone_certificate(world.certificate)
+    response = call(browser(None if route.is_api else who), world, route, who, values,
+                    bodies.get(route.endpoint, {}) if route.method == "POST" else None)
     assert response.status_code < 500
     assert response.status_code not in (401, 403, 404), response.get_data(as_text=True)[:300]

@@ -1,0 +1,99 @@
+"""A valid request for every API endpoint that reads a body, on objects it may use up."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from labcert.services.certificates import change_status
+from tests.factories import PASSWORD
+from tests.security.world import World, application_in_testing, clone_certificate, new_imei
+from tests.workflow.conftest import example, result_items
+
+# (who, path, body); `who` None is anonymous. Called anew for each probe: an endpoint whose
+# success uses its object up (a decision, a status change) gets a new object each time.
+Request = tuple[str | None, str, Any]
+_unique = itertools.count(1)
+
+
+def _product() -> dict[str, Any]:
+    ex = example()
+    return {"brand": "Probe", "model": f"PR-{next(_unique)}", "category": "smartphone",
+            "technologies": sorted(ex.product.technologies), "bands": ["GSM900"],
+            "tacs": [ex.product.tacs[0]], "facts": {"foldable": False}}
+
+
+def _result(world: World) -> dict[str, Any]:
+    from labcert.extensions import db
+    from labcert.models import Instrument
+
+    instrument = db.session.get(Instrument, world.instrument_id)
+    return result_items(example(), instrument)[0]
+
+
+def _suspended(world: World) -> str:
+    number = clone_certificate(world.certificate)
+    change_status(world.user("reviewer"), number, "suspend", "set up for a probe")
+    return number
+
+
+def _certificate_action(action: str) -> Callable[[World, dict[str, Any]], Request]:
+    def build(world: World, scene: dict[str, Any]) -> Request:
+        number = _suspended(world) if action == "reinstate" else clone_certificate(
+            world.certificate)
+        body: dict[str, Any] = {"reason": "probe reason"}
+        if action == "amend":
+            body["changes"] = {"marketing_name": "Probe"}
+        return "reviewer", f"/api/v1/certificates/{number}/{action}", body
+
+    return build
+
+
+JSON_REQUESTS: dict[str, Callable[[World, dict[str, Any]], Request]] = {
+    "api_tokens.create_token": lambda w, s: (None, "/api/v1/tokens", {
+        "email": w.emails["maker"], "password": PASSWORD, "name": "probe"}),
+    "api_criteria.evaluate": lambda w, s: ("maker", "/api/v1/evaluate", {
+        "criteria_set": "pk-pta", "product": _product(), "results": [_result(w)]}),
+    "api_applications.create": lambda w, s: ("technician", "/api/v1/applications", {
+        "manufacturer_id": w.maker_org_id, "product": _product(), "markets": ["pk-pta"]}),
+    "api_applications.cancel": lambda w, s: (
+        "technician", f"/api/v1/applications/{w.lab().open().id}/cancel", {"reason": "probe"}),
+    "api_lab_inputs.create_sample": lambda w, s: (
+        "technician", f"/api/v1/applications/{s['testing']['application_id']}/samples", {
+            "imei": new_imei(example().product.tacs[0]), "serial": "SN1",
+            "received_at": (date.today() - timedelta(days=1)).isoformat(),
+            "condition": "sealed"}),
+    "api_lab_inputs.create_results": lambda w, s: (
+        "technician", f"/api/v1/applications/{s['testing']['application_id']}/results",
+        {"results": [_result(w)]}),
+    "api_lab_inputs.create_instrument_endpoint": lambda w, s: (
+        "technician", "/api/v1/instruments", {
+            "asset_tag": f"PRB-API-{next(_unique)}", "name": "Probe meter",
+            "calibrated_at": (date.today() - timedelta(days=10)).isoformat(),
+            "calibration_due": (date.today() + timedelta(days=300)).isoformat()}),
+    # Approving issues certificates (seconds each): the approved application answers 409, and
+    # the only field, an integer version, is refused with 422 for every probe before that.
+    "api_review.approve": lambda w, s: (
+        "reviewer", f"/api/v1/applications/{w.application_id}/approve", {"version": None}),
+    "api_review.reject": lambda w, s: (
+        "reviewer", f"/api/v1/applications/{application_in_testing(w, submit=True)}/reject",
+        {"reasons": ["probe reason"], "version": None}),
+    "api_certificates.suspend": _certificate_action("suspend"),
+    "api_certificates.reinstate": _certificate_action("reinstate"),
+    "api_certificates.withdraw": _certificate_action("withdraw"),
+    "api_certificates.amend": _certificate_action("amend"),
+    "api_verify.shipment": lambda w, s: (None, "/api/v1/verify/shipment", {
+        "market": "pk-pta", "imeis": [new_imei(example().product.tacs[0])]}),
+}
+# Approving for real would issue certificates: its base request is not expected to pass.
+NOT_ACCEPTED = frozenset({"api_review.approve"})
+
+
+def results_csv(world: World) -> tuple[list[str], list[str]]:
+    """Return the header and the one row of a valid results CSV."""
+    item = _result(world)
+    header = [k for k in item if k != "conditions"] + [f"cond.{k}" for k in item["conditions"]]
+    row = [str(item[k]) for k in header if not k.startswith("cond.")]
+    return header, row + [str(v) for v in item["conditions"].values()]

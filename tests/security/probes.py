@@ -1,0 +1,82 @@
+"""Hostile strings, where to put them in a JSON body, and what every answer must respect."""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.security.world import changed_tables, fingerprint
+
+PROBES = {
+    "sql": "' OR 1=1 --",
+    "script": "<script>alert(1)</script>",
+    "traversal": "../../etc/passwd",
+    "percent-nul": "%00",
+    "nul": "probe\x00probe",
+    "long": "A" * 10_000,
+    "rtl": "\u202etxt.exe مرحبا",
+}
+SCRIPT = PROBES["script"]
+ON_POSTGRES = (os.environ.get("LABCERT_TEST_DATABASE_URL") or "").startswith("postgres")
+NUL_BUG = ("bug: PostgreSQL refuses NUL (0x00) in text; a NUL in any input that reaches a query "
+           "raises psycopg.DataError, answered as a 500 (no input check refuses it first)")
+
+
+def probe_params(nul: frozenset[str] = frozenset({"nul"})) -> list[Any]:
+    """Return the probes as pytest params; those that carry a NUL are a known bug on PostgreSQL
+    (in a URL, '%00' is a NUL too)."""
+    return [pytest.param(value, id=name, marks=[pytest.mark.xfail(
+                ON_POSTGRES, strict=True, reason=NUL_BUG)] if name in nul else [])
+            for name, value in PROBES.items()]
+
+
+def variants(body: Any, probe: str, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Yield (where, body) with one leaf value or one mapping key replaced by the probe."""
+    if isinstance(body, dict):
+        for key, value in body.items():
+            where = f"{path}.{key}" if path else key
+            renamed = {(probe if k == key else k): v for k, v in body.items()}
+            yield f"{where} (key)", renamed
+            for inner, replaced in variants(value, probe, where):
+                yield inner, {**body, key: replaced}
+    elif isinstance(body, list):
+        for index, value in enumerate(body):
+            for inner, replaced in variants(value, probe, f"{path}[{index}]"):
+                yield inner, [*body[:index], replaced, *body[index + 1:]]
+    else:
+        yield path, probe
+
+
+@dataclass
+class Verdicts:
+    """Every answer to a probe, judged: below 500, and a 4xx stores nothing."""
+
+    problems: list[str] = field(default_factory=list)
+    _before: dict[str, str] = field(default_factory=fingerprint)
+
+    def judge(self, what: str, response: Any) -> None:
+        """Record what is wrong with one answer; the fingerprint moves on."""
+        status = response.status_code
+        after = fingerprint()
+        if status >= 500:
+            self.problems.append(f"{what}: {status}")
+        elif status >= 400 and after != self._before:
+            self.problems.append(f"{what}: {status} but stored to "
+                                 f"{changed_tables(self._before)}")
+        if response.mimetype == "text/html" and SCRIPT in response.get_data(as_text=True):
+            self.problems.append(f"{what}: the script probe is in the page unescaped")
+        self._before = after
+
+    def restart(self) -> None:
+        """Take the fingerprint again after setting up objects between probes."""
+        self._before = fingerprint()
+
+
+def deep(value: Any) -> Any:
+    """Return a deep copy (bodies are reused across probes)."""
+    return copy.deepcopy(value)
