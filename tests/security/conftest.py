@@ -49,9 +49,7 @@ def security_instance(tmp_path_factory: pytest.TempPathFactory, _pki: Path) -> P
 def world_app(_schema: None, base_config: dict[str, Any],
               security_instance: Path) -> Iterator[Flask]:
     """Return the package's app; its tables are emptied once, when the package starts."""
-    application = create_app({**base_config, "RATELIMIT_ENABLED": False})
-    application.instance_path = str(security_instance)
-    application.test_client_class = IsolatedClient
+    application = build_app(base_config, security_instance)
     with application.app_context():
         _empty_tables()
     yield application
@@ -75,6 +73,14 @@ def app(world_app: Flask, world: World) -> Iterator[Flask]:
         db.session.remove()
 
 
+def build_app(base_config: dict[str, Any], instance: Path, **overrides: Any) -> Flask:
+    """Return an app on the package's database and instance folder (tables are kept)."""
+    application = create_app({**base_config, "RATELIMIT_ENABLED": False, **overrides})
+    application.instance_path = str(instance)
+    application.test_client_class = IsolatedClient
+    return application
+
+
 @pytest.fixture
 def make_app(world_app: Flask, base_config: dict[str, Any],
              security_instance: Path) -> Iterator[Callable[..., Flask]]:
@@ -82,11 +88,8 @@ def make_app(world_app: Flask, base_config: dict[str, Any],
     apps: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
-        application = create_app({**base_config, "RATELIMIT_ENABLED": False, **overrides})
-        application.instance_path = str(security_instance)
-        application.test_client_class = IsolatedClient
-        apps.append(application)
-        return application
+        apps.append(build_app(base_config, security_instance, **overrides))
+        return apps[-1]
 
     yield build
     for application in apps:
