@@ -84,7 +84,7 @@ def verify_pdf(
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         signatures = reader.embedded_regular_signatures
-    except Exception as exc:
+    except Exception as exc:  # uploaded bytes: any parser failure means "damaged", never a 500
         logger.debug("unreadable PDF %s", digest, exc_info=True)
         return _failed(digest, True, f"The PDF is damaged and cannot be read ({_short(exc)}).")
     if not signatures:
@@ -103,7 +103,7 @@ def verify_pdf(
     )
     try:
         status = validate_pdf_signature(embedded, context, skip_diff=True)
-    except Exception as exc:
+    except Exception as exc:  # a malformed CMS blob or broken xref must be an answer, not a 500
         logger.debug("unverifiable signature in PDF %s", digest, exc_info=True)
         broken = f"The signature is damaged and cannot be checked ({_short(exc)})."
         return PdfCheck(
@@ -234,7 +234,7 @@ def _read_attachment(reader: PdfFileReader, revision: int) -> dict[str, Any] | N
                 data = filespec["/EF"]["/F"].data
                 value = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
                 return value if isinstance(value, dict) else None
-    except Exception:
+    except Exception:  # a damaged or absent attachment simply means no data to show
         return None
     return None
 
