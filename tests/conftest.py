@@ -24,8 +24,37 @@ from tests.helpers import api  # noqa: F401  (a fixture shared by every folder)
 
 
 def database_url(tmp_root: Path) -> str:
-    """Return the test database URL: the environment's, or a SQLite file."""
-    return os.environ.get("LABCERT_TEST_DATABASE_URL") or f"sqlite:///{tmp_root / 'test.sqlite'}"
+    """Return the test database URL: the environment's, or a SQLite file.
+
+    Under pytest-xdist each worker gets its own database (PostgreSQL: `<name>_<worker>`,
+    created on first use), so workers never see each other's rows.
+    """
+    url = os.environ.get("LABCERT_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_root / 'test.sqlite'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and url.startswith(("postgresql", "postgres")):
+        url = _worker_database(url, worker)
+    return url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Create (if needed) and return a PostgreSQL database for one xdist worker."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from labcert.config import normalise_database_url
+
+    base = make_url(normalise_database_url(url))
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                              {"n": name}).scalar()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
