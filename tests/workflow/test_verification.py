@@ -227,3 +227,24 @@ def test_the_qr_token_is_checked_offline(runner, certificate) -> None:
     assert ok.exit_code == 0 and certificate.number in ok.output
     forged = runner.invoke(args=["verify", "--qr", certificate.qr_token[:-4] + "ABCD"])
     assert forged.exit_code == 1 and "NOT AUTHENTIC" in forged.output
+
+
+def test_the_shipment_page_checks_pasted_or_uploaded_imeis_and_downloads_csv(
+        client, certificate) -> None:
+    pasted = client.post("/verify/shipment", data={
+        "market": "pk-pta", "imeis": "352099001761481\n352099001761482\n"})
+    page = pasted.get_data(as_text=True)
+    assert pasted.status_code == 200 and "1 of 2 covered" in page
+    uploaded = client.post("/verify/shipment", data={
+        "market": "pk-pta", "imeis": "",
+        "file": (io.BytesIO(b"imei\n864592050123455\n"), "shipment.csv")},
+        content_type="multipart/form-data")
+    assert "1 of 1 covered" in uploaded.get_data(as_text=True)
+    download = client.post("/verify/shipment", data={
+        "market": "pk-pta", "imeis": "352099001761481\n", "format": "csv"})
+    assert download.mimetype == "text/csv"
+    lines = download.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("imei,luhn_valid,certificate,status,covered")
+    assert lines[1].startswith(f"352099001761481,True,{certificate.number},valid,True")
+    refused = client.post("/verify/shipment", data={"market": "pk-pta", "imeis": ""})
+    assert refused.status_code == 422
