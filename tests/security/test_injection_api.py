@@ -20,7 +20,7 @@ from labcert import create_app
 from tests.factories import PASSWORD
 from tests.security.bodies import JSON_REQUESTS, NOT_ACCEPTED, results_csv
 from tests.security.conftest import bearer
-from tests.security.probes import PROBES, Verdicts, probe_params, variants
+from tests.security.probes import HUGE_ID, PROBES, Verdicts, probe_params, variants
 from tests.security.routes import ROUTES, Route
 from tests.security.world import (
     ROLE_USER,
@@ -92,7 +92,7 @@ def test_the_valid_requests_are_accepted(app: Flask, world: World) -> None:
     assert refused == {}
 
 
-@pytest.mark.parametrize("probe", probe_params())
+@pytest.mark.parametrize("probe", probe_params({"huge-number": HUGE_ID}))
 def test_every_api_field_and_key_answers_a_probe_without_error(
         app: Flask, world: World, probe: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # An amendment that passes renders and signs a PDF (seconds); what is stored is the
@@ -134,7 +134,8 @@ def _caller(route: Route) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("probe", probe_params(nul=frozenset({"nul", "percent-nul"})))
+@pytest.mark.parametrize("probe", probe_params({"huge-number": HUGE_ID},
+                                               nul=frozenset({"nul", "percent-nul"})))
 def test_every_url_and_query_parameter_answers_a_probe_without_error(
         app: Flask, world: World, browser: Any, probe: str) -> None:
     scene = fresh_objects(world)
