@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -33,10 +34,15 @@ def qr_facts(snapshot: dict[str, Any]) -> dict[str, Any]:
         "holder": snapshot["holder"]["name"],
         "model": snapshot["product"]["model"],
         "market": snapshot["market"]["id"],
-        "issued_on": str(certificate["issued_at"])[:10],
+        "issued_on": _utc_day(certificate["issued_at"]),
         "valid_until": str(certificate["valid_until"])[:10],
         "data_sha256": data_sha256(snapshot),
     }
+
+
+def _utc_day(moment: str) -> str:
+    day = dt.datetime.fromisoformat(moment)
+    return (day.astimezone(dt.UTC) if day.tzinfo else day).date().isoformat()
 
 
 def _refuse(value: object) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,9 @@ class CertificateRenderer:
             lstrip_blocks=True,
         )
         self.template = self.environment.get_template(TEMPLATE)
+        # WeasyPrint writes render state into the shared colour profile objects, so renders in
+        # threads take turns; the GIL serialises this CPU-bound work anyway.
+        self._lock = threading.Lock()
 
     def render_html(self, context: dict[str, Any]) -> str:
         """Return the certificate HTML for context."""
@@ -87,16 +91,17 @@ class CertificateRenderer:
             modified=issued_at.replace(tzinfo=None),
             relationship="Data",
         )
-        return document.write_pdf(
-            stylesheets=[self.stylesheet],
-            font_config=self.font_config,
-            color_profiles=self.color_profiles,
-            output_intent=OUTPUT_INTENT,
-            pdf_variant=PDF_VARIANT,
-            attachments=[data],
-            pdf_identifier=hashlib.sha256(attachment).hexdigest()[:32].encode("ascii"),
-            finisher=_finish,
-        )
+        with self._lock:
+            return document.write_pdf(
+                stylesheets=[self.stylesheet],
+                font_config=self.font_config,
+                color_profiles=self.color_profiles,
+                output_intent=OUTPUT_INTENT,
+                pdf_variant=PDF_VARIANT,
+                attachments=[data],
+                pdf_identifier=hashlib.sha256(attachment).hexdigest()[:32].encode("ascii"),
+                finisher=_finish,
+            )
 
 
 def _finish(document: Any, pdf: pydyf.PDF) -> None:

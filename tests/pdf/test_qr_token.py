@@ -47,6 +47,12 @@ def test_facts_come_from_the_snapshot_and_hash_its_canonical_json(snapshot: dict
     assert qr_facts(snapshot)["data_sha256"] != facts["data_sha256"]
 
 
+def test_the_issue_day_is_the_utc_day_printed_on_the_certificate(snapshot: dict[str, Any]) -> None:
+    snapshot["certificate"]["issued_at"] = "2026-11-21T23:30:00-05:00"
+
+    assert qr_facts(snapshot)["issued_on"] == "2026-11-22"
+
+
 def test_token_is_url_safe_and_qr_alphanumeric(
     lab_signer: LabSigner, facts: dict[str, Any]
 ) -> None:
