@@ -45,7 +45,8 @@ def test_init_creates_root_and_signer_marked_development(tmp_path: Path) -> None
 
 
 def test_the_signer_outlives_the_longest_certificate_and_the_root_outlives_the_signer(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     init_dev_pki(tmp_path, LAB)
     root, signer = _cert(tmp_path / "root.pem"), _cert(tmp_path / "signer.pem")
 
