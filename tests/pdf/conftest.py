@@ -84,7 +84,9 @@ def require_tool(name: str) -> str:
     """Return the path of a command-line tool or skip the test when it is not installed."""
     path = shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (apt-get install poppler-utils qpdf libnss3-tools)")
+        pytest.skip(
+            f"{name} is not installed (apt-get install poppler-utils qpdf libnss3-tools zbar-tools)"
+        )
     return path
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import string
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -193,3 +196,40 @@ def test_any_facts_round_trip(
     }
 
     assert read_qr_token(make_qr_token(lab_signer, facts), [lab_signer.certificate]) == facts
+
+
+def test_the_printed_qr_code_scans_to_the_url_with_a_valid_token(
+    signed_pdf: bytes,
+    lab_signer: LabSigner,
+    snapshot: dict[str, Any],
+    tool: Callable[[str], str],
+    tmp_path: Path,
+) -> None:
+    pdftoppm, zbarimg = tool("pdftoppm"), tool("zbarimg")
+    (tmp_path / "certificate.pdf").write_bytes(signed_pdf)
+    page = tmp_path / "page1"
+    subprocess.run(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            "200",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(tmp_path / "certificate.pdf"),
+            str(page),
+        ],
+        check=True,
+    )
+
+    scanned = subprocess.run(
+        [zbarimg, "--raw", "-q", f"{page}.png"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+    url, _, token = scanned.partition("?t=")
+    assert url == "http://127.0.0.1:5000/verify/LC-2026-000123"
+    facts = read_qr_token(token, [lab_signer.certificate], expected_number="LC-2026-000123")
+    assert facts == qr_facts(snapshot)
