@@ -20,6 +20,7 @@ from labcert import create_app
 from labcert.extensions import db
 from tests.conftest import _empty_tables
 from tests.factories import PASSWORD
+from tests.security.fingerprints import close_watchers
 from tests.security.world import World, build_world
 
 
@@ -53,6 +54,7 @@ def world_app(_schema: None, base_config: dict[str, Any],
     with application.app_context():
         _empty_tables()
     yield application
+    close_watchers()
     with application.app_context():
         db.session.remove()
         db.engine.dispose()

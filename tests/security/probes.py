@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.security.world import changed_tables, fingerprint
+from tests.security.fingerprints import changed_tables, fingerprint
 
 PROBES = {
     "sql": "' OR 1=1 --",
@@ -35,14 +35,17 @@ HUGE_ID = ("bug: an id beyond the database integer (e.g. 30 nines) is a 500 on e
            "Range(max=...) on id fields would answer 404/422)")
 
 
-def probe_params(known: dict[str, str] | None = None, *,
-                 nul: frozenset[str] = frozenset({"nul"})) -> list[Any]:
+def probe_params(known: dict[str, str] | None = None, *, in_url: bool = False) -> list[Any]:
     """Return the probes as pytest params, a strict xfail on those `known` to find a bug.
 
-    Those that carry a NUL are a known bug on PostgreSQL (in a URL, '%00' is a NUL too).
+    A NUL is a known bug on PostgreSQL. In a URL '%00' is a NUL too; elsewhere it is plain
+    text, like any other, so it is probed in URLs only.
     """
+    nul = {"nul", "percent-nul"} if in_url else {"nul"}
     params = []
     for name, value in PROBES.items():
+        if name == "percent-nul" and not in_url:
+            continue
         marks = [pytest.mark.xfail(strict=True, reason=known[name])] if name in (known or {}) \
             else [pytest.mark.xfail(ON_POSTGRES, strict=True, reason=NUL_BUG)] if name in nul \
             else []

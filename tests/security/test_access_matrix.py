@@ -19,6 +19,7 @@ from labcert.access import UNDECLARED, declared_roles
 from labcert.models import ROLES
 from tests.security.bodies import JSON_REQUESTS
 from tests.security.conftest import bearer
+from tests.security.fingerprints import changed_tables, fingerprint
 from tests.security.routes import (
     MISSING,
     OBJECTS,
@@ -32,9 +33,7 @@ from tests.security.routes import (
 from tests.security.world import (
     ROLE_USER,
     World,
-    changed_tables,
     clone_certificate,
-    fingerprint,
     fresh_objects,
 )
 

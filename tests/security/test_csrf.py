@@ -21,9 +21,10 @@ from labcert.extensions import db
 from tests.factories import PASSWORD
 from tests.security.bodies import JSON_REQUESTS
 from tests.security.conftest import bearer, build_app
+from tests.security.fingerprints import changed_tables, fingerprint
 from tests.security.forms import read_forms
 from tests.security.routes import Route, routes, world_values
-from tests.security.world import ROLE_USER, World, changed_tables, fingerprint, fresh_objects
+from tests.security.world import ROLE_USER, World, fresh_objects
 
 PAGE_POSTS = [r for r in routes(methods=frozenset({"POST"})) if not r.is_api]
 API_POSTS = [r for r in routes(methods=frozenset({"POST"})) if r.is_api]

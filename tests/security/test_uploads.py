@@ -27,7 +27,8 @@ from flask import Flask
 from labcert.extensions import db
 from labcert.models import Certificate
 from tests.security.conftest import bearer
-from tests.security.world import World, application_in_testing, changed_tables, fingerprint
+from tests.security.fingerprints import changed_tables, fingerprint
+from tests.security.world import World, application_in_testing
 
 MB = 1 << 20
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64

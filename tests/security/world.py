@@ -6,12 +6,11 @@ keep ids, numbers and bearer tokens, never ORM objects, so any app context can u
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from labcert.extensions import db
 from labcert.models import Certificate, Instrument, Organization, TestResult, User
@@ -25,8 +24,6 @@ from labcert.services.tokens import issue_token
 from tests.factories import make_instrument, make_organization, make_user
 from tests.workflow.conftest import Lab, example, result_items
 
-# Rows that may change on any request by design: every public verification is logged.
-LOGGED_ON_READ = frozenset({"verification_log"})
 LOGO = (b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
         b'<rect width="10" height="10" fill="#0b5d4b"/></svg>')
 
@@ -155,37 +152,3 @@ def fresh_objects(world: World) -> dict[str, dict[str, object]]:
             "approved": base,
             "lab": {**base, "organization_id": world.lab_org_id},
             "retired": {**base, "user_id": world.user_ids["retired"]}}
-
-
-def fingerprint(ignore: frozenset[str] = LOGGED_ON_READ) -> dict[str, str]:
-    """Return a digest of every table's rows, so any insert, update or delete shows."""
-    if db.engine.dialect.name == "postgresql":
-        return _fingerprint_in_postgres(ignore)
-    digests = {}
-    for table in db.metadata.sorted_tables:
-        if table.name in ignore:
-            continue
-        order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
-        rows = db.session.execute(text(f'SELECT * FROM "{table.name}" ORDER BY {order}'))
-        digest = hashlib.sha256()
-        for row in rows:
-            for value in row:
-                digest.update(value if isinstance(value, bytes) else repr(value).encode())
-        digests[table.name] = digest.hexdigest()
-    db.session.rollback()
-    return digests
-
-
-def changed_tables(before: dict[str, str]) -> list[str]:
-    """Name the tables whose rows differ from `before`."""
-    after = fingerprint()
-    return sorted(name for name, digest in after.items() if before.get(name) != digest)
-
-
-def _fingerprint_in_postgres(ignore: frozenset[str]) -> dict[str, str]:
-    """Digest every table in one query (a round trip per table is slow on a server)."""
-    parts = [f"""SELECT '{t.name}', md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), ''))
-                 FROM "{t.name}" r""" for t in db.metadata.sorted_tables if t.name not in ignore]
-    digests = dict(db.session.execute(text(" UNION ALL ".join(parts))).all())
-    db.session.rollback()
-    return digests
