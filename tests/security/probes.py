@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,8 +25,6 @@ SCRIPT = PROBES["script"]
 ON_POSTGRES = (os.environ.get("LABCERT_TEST_DATABASE_URL") or "").startswith("postgres")
 NUL_BUG = ("bug: PostgreSQL refuses NUL (0x00) in text; a NUL in any input that reaches a query "
            "raises psycopg.DataError, answered as a 500 (no input check refuses it first)")
-
-
 HUGE_ID = ("bug: an id beyond the database integer (e.g. 30 nines) is a 500 on every <int:...> "
            "route, pages and API, and as manufacturer_id in POST /api/v1/applications: SQLite "
            "raises OverflowError, PostgreSQL 'integer out of range'; werkzeug's int converter "
@@ -75,7 +72,7 @@ class Verdicts:
     """Every answer to a probe, judged: below 500, and a 4xx stores nothing."""
 
     problems: list[str] = field(default_factory=list)
-    _before: dict[str, str] = field(default_factory=fingerprint)
+    _before: dict[str, str] = field(default_factory=fingerprint, repr=False)
 
     def judge(self, what: str, response: Any) -> None:
         """Record what is wrong with one answer; the fingerprint moves on."""
@@ -93,8 +90,3 @@ class Verdicts:
     def restart(self) -> None:
         """Take the fingerprint again after setting up objects between probes."""
         self._before = fingerprint()
-
-
-def deep(value: Any) -> Any:
-    """Return a deep copy (bodies are reused across probes)."""
-    return copy.deepcopy(value)
