@@ -78,7 +78,8 @@ MISSING: dict[str, object] = {
 # learn that it exists.
 OWNED = frozenset({"application_id", "number", "result_id", "token_id", "user_id",
                    "organization_id"})
-# Routes on one's own things (one's API tokens): everyone but their user gets 404.
+# Routes on one's own things (API tokens): everyone but their user gets 404 (an
+# administrator may act on anyone's, by design).
 PERSONAL = frozenset({"account.revoke_token"})
 
 

@@ -120,14 +120,17 @@ def test_anonymous_visitors_are_sent_to_sign_in_or_get_401(
 
 
 @pytest.mark.parametrize(("route", "role"), REFUSED, ids=str)
-def test_roles_not_declared_for_a_route_get_403_even_on_a_real_object(
+def test_roles_not_declared_for_a_route_get_403_whether_the_object_exists_or_not(
         browser: Any, world: World, route: Route, role: str) -> None:
     who = ROLE_USER[role]
-    response = call(browser(None if route.is_api else who), world, route, who,
-                    world_values(world))
+    client = browser(None if route.is_api else who)
+    response = call(client, world, route, who, world_values(world))
     assert response.status_code == 403
     if route.is_api:
         assert response.get_json()["error"] == "Forbidden"
+    if route.params:  # the same answer for an object that does not exist: nothing revealed
+        missing = call(client, world, route, who, {**world_values(world), **MISSING})
+        assert missing.status_code == 403
 
 
 @pytest.mark.parametrize(("route", "who"), STRANGERS, ids=str)
