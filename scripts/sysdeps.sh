@@ -15,6 +15,7 @@ fc-list 2>/dev/null | grep -qi dejavu || required+=(fonts-dejavu-core)
 command -v pdfsig >/dev/null || optional+=(poppler-utils)
 command -v qpdf >/dev/null || optional+=(qpdf)
 command -v certutil >/dev/null || optional+=(libnss3-tools)
+command -v zbarimg >/dev/null || optional+=(zbar-tools)
 
 missing=("${required[@]}" "${optional[@]}")
 [ ${#missing[@]} -eq 0 ] && exit 0
