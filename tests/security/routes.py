@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from labcert import create_app
 from labcert.access import UNDECLARED, declared_roles
-from tests.security.world import World
+from tests.security.world import ROLE_USER, World
 
 SKIP_METHODS = frozenset({"HEAD", "OPTIONS"})
+# Whose role calls a route when several may: the lab's staff first.
+PREFERRED = ("technician", "reviewer", "admin", "manufacturer", "exporter")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,12 @@ class Route:
     def is_api(self) -> bool:
         """Tell whether the route belongs to the JSON API."""
         return self.rule.startswith("/api/")
+
+    def caller(self) -> str | None:
+        """Return the world user who calls the route: staff first, anonymous if public."""
+        if self.roles is None:
+            return None
+        return ROLE_USER[next(r for r in PREFERRED if r in self.roles)]
 
     def url(self, values: dict[str, object]) -> str:
         """Return the path with each <converter:param> replaced by its value."""
@@ -81,6 +89,12 @@ OWNED = frozenset({"application_id", "number", "result_id", "token_id", "user_id
 # Routes on one's own things (API tokens): everyone but their user gets 404 (an
 # administrator may act on anyone's, by design).
 PERSONAL = frozenset({"account.revoke_token"})
+
+
+def api_route(method: str, path: str) -> Route:
+    """Return the route of an OpenAPI operation ('/api/v1/applications/{application_id}')."""
+    return next(r for r in ROUTES if r.method == method.upper() and r.is_api and
+                r.rule.replace("<int:", "<").replace("<", "{").replace(">", "}") == path)
 
 
 def world_values(world: World) -> dict[str, object]:

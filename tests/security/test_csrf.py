@@ -24,12 +24,11 @@ from tests.security.conftest import bearer, build_app
 from tests.security.fingerprints import changed_tables, fingerprint
 from tests.security.forms import read_forms
 from tests.security.routes import Route, routes, world_values
-from tests.security.world import ROLE_USER, World, fresh_objects
+from tests.security.world import World, fresh_objects
 
 PAGE_POSTS = [r for r in routes(methods=frozenset({"POST"})) if not r.is_api]
 API_POSTS = [r for r in routes(methods=frozenset({"POST"})) if r.is_api]
 API_GUARDED = [r for r in routes(public=False) if r.is_api]
-PREFERRED = ("technician", "reviewer", "admin", "manufacturer", "exporter")
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +54,7 @@ def sign_in(app: Flask, world: World, route: Route) -> FlaskClient:
     """Sign in, with the login form's token, as someone the route admits."""
     client = app.test_client()
     if route.roles is not None:
-        role = next(r for r in PREFERRED if r in route.roles)
-        response = client.post("/login", data={"email": world.emails[ROLE_USER[role]],
+        response = client.post("/login", data={"email": world.emails[route.caller()],
                                                "password": PASSWORD,
                                                "csrf_token": token_of(client)})
         assert response.status_code == 302
@@ -87,8 +85,7 @@ def test_the_api_takes_a_post_with_a_bearer_token_and_no_csrf_token(
     scene = fresh_objects(world) if route.endpoint in JSON_REQUESTS else {}
     who, url, body = JSON_REQUESTS[route.endpoint](world, scene) \
         if route.endpoint in JSON_REQUESTS else (None, route.url(world_values(world)), None)
-    if route.roles is not None and who is None:
-        who = ROLE_USER[next(r for r in PREFERRED if r in route.roles)]
+    who = who or route.caller()
     response = csrf_app.test_client().post(url, json=body,
                                            headers=bearer(world, who) if who else {})
     assert "CSRF" not in response.get_data(as_text=True)

@@ -18,10 +18,9 @@ from flask import Flask
 from tests.factories import PASSWORD
 from tests.security.conftest import bearer
 from tests.security.routes import Route, routes, world_values
-from tests.security.world import ROLE_USER, World
+from tests.security.world import World
 
 GETS = routes(methods=frozenset({"GET"}))
-PREFERRED = ("technician", "reviewer", "admin", "manufacturer", "exporter")
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>", re.I)
 EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 
@@ -48,9 +47,7 @@ def assert_hardened(response: Any) -> None:
 
 
 def _open(app: Flask, world: World, browser: Any, route: Route) -> Any:
-    who = None if route.roles is None else \
-        ROLE_USER[next(r for r in PREFERRED if r in route.roles)]
-    url = route.url(world_values(world))
+    who, url = route.caller(), route.url(world_values(world))
     if route.is_api:
         return app.test_client().get(url, headers=bearer(world, who) if who else {})
     return browser(who).get(url)

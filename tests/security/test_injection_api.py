@@ -22,7 +22,7 @@ from tests.security.bodies import JSON_REQUESTS, NOT_ACCEPTED, results_csv
 from tests.security.conftest import bearer
 from tests.security.fingerprints import changed_tables, fingerprint
 from tests.security.probes import HUGE_ID, PROBES, Verdicts, probe_params, variants
-from tests.security.routes import ROUTES, Route
+from tests.security.routes import ROUTES, api_route
 from tests.security.world import (
     ROLE_USER,
     World,
@@ -124,15 +124,6 @@ def test_every_api_field_and_key_answers_a_probe_without_error(
     assert not verdicts.problems, "\n".join(verdicts.problems)
 
 
-def _caller(route: Route) -> str | None:
-    if route.roles is None:
-        return None
-    for role in ("technician", "reviewer", "admin", "manufacturer", "exporter"):
-        if role in route.roles:
-            return ROLE_USER[role]
-    return None
-
-
 @pytest.mark.parametrize("probe", probe_params({"huge-number": HUGE_ID}, in_url=True))
 def test_every_url_and_query_parameter_answers_a_probe_without_error(
         app: Flask, world: World, browser: Any, probe: str) -> None:
@@ -141,7 +132,7 @@ def test_every_url_and_query_parameter_answers_a_probe_without_error(
     api_client = app.test_client()
     verdicts = Verdicts()
     for route in ROUTES:
-        who = _caller(route)
+        who = route.caller()
         for param in route.params:
             url = route.url({**scene["approved"], param: probe})
             where = f"{route} with {param}={probe[:20]!r}"
@@ -150,10 +141,9 @@ def test_every_url_and_query_parameter_answers_a_probe_without_error(
             else:
                 verdicts.judge(where, clients[who].open(url, method=route.method))
     for method, path, name in QUERY_PARAMS:
-        route = next(r for r in ROUTES if r.method == method and r.is_api
-                     and r.rule.replace("<int:", "{").replace("<", "{").replace(">", "}") == path)
+        route = api_route(method, path)
         _judge_api(verdicts, f"{method} {path}?{name}=", _send(
-            api_client, world, _caller(route), method, route.url(scene["approved"]),
+            api_client, world, route.caller(), method, route.url(scene["approved"]),
             query_string={name: probe}))
     assert not verdicts.problems, "\n".join(verdicts.problems)
 

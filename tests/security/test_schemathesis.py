@@ -30,8 +30,8 @@ from schemathesis.specs.openapi.checks import (
 from labcert import create_app
 from tests.security.conftest import bearer
 from tests.security.probes import ON_POSTGRES
-from tests.security.routes import ROUTES, Route
-from tests.security.world import ROLE_USER, World
+from tests.security.routes import api_route
+from tests.security.world import World
 
 DOCUMENT = create_app({"SECRET_KEY": "spec", "DATABASE_URL": "sqlite://"}).test_client() \
     .get("/api/v1/openapi.json").get_json()
@@ -42,7 +42,6 @@ ERROR_SHAPE = {
     "properties": {"error": {"type": "string"}, "message": {"type": "string"},
                    "details": {"type": "object", "additionalProperties": {
                        "type": "array", "items": {"type": "string"}}}}}
-PREFERRED = ("technician", "reviewer", "admin", "manufacturer", "exporter")
 # The same examples on every run (no flaky CI); LABCERT_FUZZ_EXAMPLES=500 explores anew.
 EXPLORING = "LABCERT_FUZZ_EXAMPLES" in os.environ
 EXAMPLES = int(os.environ.get("LABCERT_FUZZ_EXAMPLES", "25"))
@@ -67,22 +66,12 @@ def filter_path_parameters(context: Any, path_parameters: dict[str, Any] | None)
                for value in (path_parameters or {}).values())
 
 
-def _route(method: str, path: str) -> Route:
-    return next(r for r in ROUTES if r.method == method and r.is_api and
-                r.rule.replace("<int:", "<").replace("<", "{").replace(">", "}") == path)
-
-
-def _caller(case: Any) -> str | None:
-    roles = _route(case.operation.method.upper(), case.operation.path).roles
-    return None if roles is None else ROLE_USER[next(r for r in PREFERRED if r in roles)]
-
-
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not EXPLORING,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_no_generated_request_gets_a_5xx_or_an_answer_the_document_does_not_describe(
         case: Any, world_app: Flask, world: World) -> None:
-    who = _caller(case)
+    who = api_route(case.operation.method, case.operation.path).caller()
     response = case.call(app=world_app, headers=bearer(world, who) if who else {})
     case.validate_response(response, excluded_checks=[
         positive_data_acceptance,  # business rules: the documented 422
