@@ -15,9 +15,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from labcert import create_app
 from labcert.extensions import db
+from labcert.models import User
+from labcert.services.certificates import find_certificate
 from tests.conftest import _empty_tables
 from tests.factories import PASSWORD
 from tests.security.fingerprints import close_watchers
@@ -49,10 +52,8 @@ def security_instance(tmp_path_factory: pytest.TempPathFactory, _pki: Path) -> P
 @pytest.fixture(scope="package")
 def world_app(_schema: None, base_config: dict[str, Any],
               security_instance: Path) -> Iterator[Flask]:
-    """Return the package's app; its tables are emptied once, when the package starts."""
+    """Return the package's app (the world empties the tables when it is built)."""
     application = build_app(base_config, security_instance)
-    with application.app_context():
-        _empty_tables()
     yield application
     close_watchers()
     with application.app_context():
@@ -61,10 +62,31 @@ def world_app(_schema: None, base_config: dict[str, Any],
 
 
 @pytest.fixture(scope="package")
-def world(world_app: Flask) -> World:
+def worlds() -> dict[str, Any]:
+    """Return the package's record of the world it built (and of what tests made from it)."""
+    return {}
+
+
+def current_world(app: Flask, worlds: dict[str, Any]) -> World:
+    """Return the world, building it again if its rows are gone.
+
+    Under pytest-xdist a worker may run other folders' tests between these; their `app`
+    fixture empties the tables, so the world is checked (two lookups) and rebuilt when needed.
+    """
+    with app.app_context():
+        world = worlds.get("world")
+        if world is None or db.session.scalar(select(User.email).where(
+                User.id == world.user_ids["admin"])) != world.emails["admin"] \
+                or find_certificate(world.certificate) is None:
+            _empty_tables()
+            world = worlds["world"] = build_world()
+        return world
+
+
+@pytest.fixture
+def world(world_app: Flask, worlds: dict[str, Any]) -> World:
     """Return the world: two manufacturers, staff, and an issued certificate for the first."""
-    with world_app.app_context():
-        return build_world()
+    return current_world(world_app, worlds)
 
 
 @pytest.fixture

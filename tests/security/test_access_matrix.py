@@ -75,13 +75,16 @@ def _insiders() -> list[Any]:
 STRANGERS = _strangers()
 
 
-@pytest.fixture(scope="module")
-def bodies(world_app: Flask, world: World) -> dict[str, Any]:
+@pytest.fixture
+def bodies(world_app: Flask, world: World, worlds: dict[str, Any]) -> dict[str, Any]:
     """Return a valid JSON body for each API endpoint (the ownership check, not the body
-    check, must be what answers)."""
-    with world_app.app_context():
-        scene = fresh_objects(world)
-        return {endpoint: build(world, scene)[2] for endpoint, build in JSON_REQUESTS.items()}
+    check, must be what answers); made once per world."""
+    key = f"bodies of {world.certificate} {world.user_ids['admin']}"
+    if key not in worlds:
+        with world_app.app_context():
+            scene = fresh_objects(world)
+            worlds[key] = {e: build(world, scene)[2] for e, build in JSON_REQUESTS.items()}
+    return worlds[key]
 
 
 def call(client: Any, world: World, route: Route, who: str | None,

@@ -32,7 +32,7 @@ API_GUARDED = [r for r in routes(public=False) if r.is_api]
 
 
 @pytest.fixture(scope="module")
-def csrf_app(world: World, base_config: dict[str, Any],
+def csrf_app(world_app: Flask, base_config: dict[str, Any],
              security_instance: Path) -> Iterator[Flask]:
     """Return an app with CSRF protection on, on the package's database."""
     application = build_app(base_config, security_instance, WTF_CSRF_ENABLED=True)

@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 
 from tests.factories import PASSWORD
 from tests.security.bodies import results_csv
-from tests.security.conftest import signed_in
+from tests.security.conftest import current_world, signed_in
 from tests.security.forms import Form, read_forms
 from tests.security.probes import Verdicts, probe_params
 from tests.security.routes import Route, routes
@@ -123,9 +123,10 @@ def _forms_at(app: Flask, client: FlaskClient, url: str) -> list[tuple[str, Form
 
 
 @pytest.fixture(scope="module")
-def spots(world_app: Flask, world: World) -> list[Spot]:
-    """Find, once, where each form is: which page, in which state, as whom."""
+def spots(world_app: Flask, worlds: dict[str, Any]) -> list[Spot]:
+    """Find, once, where each form is: which page, in which state, as whom (no ids kept)."""
     found: dict[tuple[str, str, tuple[str, ...]], Spot] = {}
+    world = current_world(world_app, worlds)
     with world_app.app_context():
         scene = fresh_objects(world)
         clients = {who: signed_in(world_app, world, who) for who in {None, *ROLE_USER.values()}}

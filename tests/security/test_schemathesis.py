@@ -68,7 +68,8 @@ def filter_path_parameters(context: Any, path_parameters: dict[str, Any] | None)
 
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not EXPLORING,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                 HealthCheck.function_scoped_fixture])  # the world is fixed
 def test_no_generated_request_gets_a_5xx_or_an_answer_the_document_does_not_describe(
         case: Any, world_app: Flask, world: World) -> None:
     who = api_route(case.operation.method, case.operation.path).caller()
