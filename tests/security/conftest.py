@@ -137,6 +137,17 @@ def browser(app: Flask, world: World) -> Callable[[str | None], FlaskClient]:
     return lambda who: signed_in(app, world, who)
 
 
+@pytest.fixture
+def quick_amendments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stub the rendering and signing of an amendment's PDF (seconds each).
+
+    Tests that reach amendments by the dozen ask what is refused and stored, not what is
+    printed; test_an_amendment_reason_of_the_allowed_length... renders one for real.
+    """
+    monkeypatch.setattr("labcert.services.certificates.render_and_sign",
+                        lambda signer, snapshot: (b"%PDF-1.7 probe", "probe-token"))
+
+
 def bearer(world: World, key: str) -> dict[str, str]:
     """Return the Authorization header of a world user."""
     return {"Authorization": f"Bearer {world.bearer[key]}"}

@@ -150,13 +150,10 @@ def test_another_organization_gets_404_for_the_first_manufacturers_objects(
     assert changed_tables(before) == []
 
 
+@pytest.mark.usefixtures("quick_amendments")
 @pytest.mark.parametrize(("route", "role"), _insiders())
 def test_the_owner_and_the_staff_declared_for_a_route_reach_the_objects(
-        browser: Any, world: World, bodies: dict[str, Any], route: Route, role: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    # An amendment renders and signs a PDF (seconds): only whether it is reached matters here.
-    monkeypatch.setattr("labcert.services.certificates.render_and_sign",
-                        lambda signer, snapshot: (b"%PDF-1.7 probe", "probe-token"))
+        browser: Any, world: World, bodies: dict[str, Any], route: Route, role: str) -> None:
     who, values = ROLE_USER[role], world_values(world)
     if route.method == "POST" and "number" in route.params:  # a decision uses it up
         values["number"] = clone_certificate(world.certificate)

@@ -167,14 +167,10 @@ def _form(app: Flask, world: World, client: FlaskClient, spot: Spot,
     return forms[0]
 
 
+@pytest.mark.usefixtures("quick_amendments")
 @pytest.mark.parametrize("probe", probe_params())
 def test_every_form_field_answers_a_probe_without_error_or_stored_markup(
-        app: Flask, world: World, browser: Any, spots: list[Spot], probe: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    # An amendment that passes renders and signs a PDF (seconds); what is stored is the
-    # question here, so the renderer is replaced (test_injection_api renders one for real).
-    monkeypatch.setattr("labcert.services.certificates.render_and_sign",
-                        lambda signer, snapshot: (b"%PDF-1.7 probe", "probe-token"))
+        app: Flask, world: World, browser: Any, spots: list[Spot], probe: str) -> None:
     scene = fresh_objects(world)
     clients = {who: browser(who) for who in {None, *ROLE_USER.values()}}
     verdicts = Verdicts()
