@@ -26,7 +26,6 @@ class Form:
 
     action: str
     method: str
-    enctype: str
     fields: list[Field] = field(default_factory=list)
 
     def text_fields(self) -> list[str]:
@@ -73,8 +72,7 @@ class _Parser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self._form = Form(a.get("action") or self.page_url, a.get("method", "get").lower(),
-                              a.get("enctype", "application/x-www-form-urlencoded"))
+            self._form = Form(a.get("action") or self.page_url, a.get("method", "get").lower())
             self.forms.append(self._form)
         if self._form is None or "name" not in a:
             if tag == "option" and self._select is not None:
