@@ -8,6 +8,8 @@ RUN_STAMP  := $(VENV)/.stamp-run-$(DEPS_HASH)
 TEST_STAMP := $(VENV)/.stamp-test-$(DEPS_HASH)
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# One pytest worker per core; a test file stays on one worker (the browser journey is ordered).
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: run test lint sysdeps bench clean
 
@@ -20,7 +22,7 @@ run: sysdeps $(RUN_STAMP)
 
 test: sysdeps $(TEST_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -9,9 +9,17 @@ from flask import Flask, current_app, request
 from flask_smorest import Api
 from werkzeug.exceptions import UnsupportedMediaType
 
+from labcert.api.schemas import ErrorSchema
 from labcert.extensions import csrf
 
-api = Api()
+
+class LabCertApi(Api):
+    """flask-smorest's Api documenting LabCert's one error shape."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+
+api = LabCertApi()
 F = TypeVar("F", bound=Callable[..., Any])
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -28,7 +36,8 @@ def accepts(*mimetypes: str) -> Callable[[F], F]:
 
 def check_content_type() -> None:
     """Refuse a request body of a type the endpoint does not read (415, not a confusing 422)."""
-    if not request.path.startswith("/api/") or request.method not in BODY_METHODS:
+    if not request.path.startswith("/api/") or request.method not in BODY_METHODS \
+            or request.url_rule is None:  # no route for this method: routing answers 404/405
         return
     if not request.content_length and not request.mimetype:
         return

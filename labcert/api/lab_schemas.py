@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class ProductSchema(Schema):
@@ -23,7 +23,8 @@ class ProductSchema(Schema):
 class ApplicationCreateSchema(Schema):
     """A new application."""
 
-    manufacturer_id = fields.Integer(load_default=None, allow_none=True)
+    manufacturer_id = fields.Integer(load_default=None, allow_none=True,
+                                     validate=validate.Range(min=1, max=2**31 - 1))
     product = fields.Nested(ProductSchema, required=True)
     markets = fields.List(fields.String(), required=True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class ErrorSchema(Schema):
@@ -18,7 +18,7 @@ class TokenRequestSchema(Schema):
 
     email = fields.String(required=True)
     password = fields.String(required=True, load_only=True)
-    name = fields.String(load_default="")
+    name = fields.String(load_default="", validate=validate.Length(max=100))
 
 
 class TokenSchema(Schema):

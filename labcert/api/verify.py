@@ -80,7 +80,7 @@ class ShipmentAnswerSchema(Schema):
     items = fields.List(fields.Dict())
 
 
-@bp.route("/<number>", methods=["GET"])
+@bp.route("/<certno:number>", methods=["GET"])
 @limiter.limit(_limit)
 @public
 @bp.response(200, StatusSchema)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from labcert.access import check_owner
-from labcert.errors import NotFound, PermissionDenied, ValidationFailed
+from labcert.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from labcert.extensions import db
 from labcert.models import (
     Application,
@@ -22,7 +22,7 @@ from labcert.models import (
     TestResult,
     User,
 )
-from labcert.rules import UnknownCriteriaSet, load_registry
+from labcert.rules import InputError, UnknownCriteriaSet, load_registry, parse_product
 from labcert.services.audit import record
 from labcert.services.states import move
 from labcert.services.unit_of_work import transactional
@@ -78,7 +78,21 @@ def _product_problems(product: dict[str, Any]) -> list[tuple[str, str]]:
                              f"A TAC is the first 8 digits of the IMEI; {tac!r} is not 8 digits."))
     if not product.get("tacs"):
         problems.append(("product.tacs", "Declare at least one TAC (first 8 digits of the IMEI)."))
-    return problems
+    return problems + _fact_problems(product.get("facts"))
+
+
+def _fact_problems(facts: Any) -> list[tuple[str, str]]:
+    """Check other product facts exactly as the rule engine reads them (e.g. has_internet)."""
+    if facts is None:
+        return []
+    if not isinstance(facts, dict):
+        return [("product.facts", "Give the facts as an object of names and values.")]
+    try:
+        parse_product({**facts, "brand": "-", "model": "-"}, prefix="product.facts")
+    except InputError as error:
+        return [(key, message) for key, messages in error.details.items()
+                for message in messages]
+    return []
 
 
 def _market_problems(markets: Sequence[str], today: date) -> list[tuple[str, str]]:
@@ -163,8 +177,9 @@ def cancel_application(actor: User, application_id: int, reason: str) -> Applica
     """Cancel an application that is not final, with a reason."""
     application = get_application(actor, application_id)
     if actor.role == "manufacturer" and application.state != "draft":
-        raise PermissionDenied("Manufacturers may cancel only draft applications; "
-                               "ask the lab to cancel one under test.")
+        raise Conflict(f"Cannot cancel application {application.number}: it is "
+                       f"{application.state}; manufacturers cancel only drafts, so ask the lab.",
+                       {"state": [application.state]})
     if not reason.strip():
         raise ValidationFailed.of([("reason", "Say why the application is cancelled.")])
     before = move(application, "cancelled")

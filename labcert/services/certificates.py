@@ -52,12 +52,12 @@ def visible_certificates(user: User, market: str | None = None) -> list[Certific
     return list(db.session.scalars(stmt))
 
 
-def _reason(reason: str | None) -> str:
+def _reason(reason: str | None, limit: int = 500) -> str:
     text = (reason or "").strip()
     if not text:
         raise ValidationFailed.of([("reason", "Give the reason; it is shown to verifiers.")])
-    if len(text) > 500:
-        raise ValidationFailed.of([("reason", "Keep the reason under 500 characters.")])
+    if len(text) > limit:
+        raise ValidationFailed.of([("reason", f"Keep the reason under {limit} characters.")])
     return text
 
 
@@ -107,7 +107,7 @@ def _apply_changes(snapshot: dict[str, Any], changes: dict[str, Any]) -> dict[st
 def amend(actor: User, number: str, reason: str | None, changes: dict[str, Any]) -> Certificate:
     """Issue a new signed revision with the changes; the old one becomes superseded."""
     old = get_certificate(actor, number)
-    text = _reason(reason)
+    text = _reason(reason, limit=450)  # it is also stored as "superseded by <number>: <reason>"
     if old.status != "valid" or old.effective_status(date.today()) == "expired":
         raise Conflict(f"Cannot amend certificate {old.number}: it is "
                        f"{old.effective_status(date.today())}; only a valid one can be amended.",

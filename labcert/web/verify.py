@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -82,11 +83,26 @@ def pdf() -> tuple[str, int] | str:
     return render_template("verify/pdf_result.html", r=answer)
 
 
+def _uploaded_text(form: ShipmentForm) -> str:
+    """Read the uploaded list as text; anything that is not UTF-8 text is refused (422)."""
+    data = read_limited(form.file.data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = "\x00"
+    if "\x00" in text:
+        raise ValidationFailed.of([("file", "This is not a text file: upload a CSV or a plain "
+                                            "text file with one IMEI per line.")])
+    return text
+
+
 def _shipment_imeis(form: ShipmentForm) -> list[str]:
+    """Take the first cell of each line (comma, semicolon or tab separated), header skipped."""
     text = form.imeis.data or ""
     if form.file.data:
-        text += "\n" + read_limited(form.file.data).decode("utf-8-sig", errors="replace")
-    cells = [cell.strip() for row in csv.reader(io.StringIO(text)) for cell in row[:1]]
+        text += "\n" + _uploaded_text(form)
+    cells = [re.split(r"[,;\t]", line, maxsplit=1)[0].strip().strip('"')
+             for line in text.splitlines()]
     return [c for c in cells if c and c.lower() != "imei"]
 
 

@@ -23,13 +23,6 @@ PROBES = {
 }
 SCRIPT = PROBES["script"]
 ON_POSTGRES = (os.environ.get("LABCERT_TEST_DATABASE_URL") or "").startswith("postgres")
-NUL_BUG = ("bug: PostgreSQL refuses NUL (0x00) in text; a NUL in any input that reaches a query "
-           "raises psycopg.DataError, answered as a 500 (no input check refuses it first)")
-HUGE_ID = ("bug: an id beyond the database integer (e.g. 30 nines) is a 500 on every <int:...> "
-           "route, pages and API, and as manufacturer_id in POST /api/v1/applications: SQLite "
-           "raises OverflowError, PostgreSQL 'integer out of range'; werkzeug's int converter "
-           "and marshmallow's Integer take any size (a bounded converter, max=2**31-1, and "
-           "Range(max=...) on id fields would answer 404/422)")
 
 
 def probe_params(known: dict[str, str] | None = None, *, in_url: bool = False) -> list[Any]:
@@ -38,13 +31,11 @@ def probe_params(known: dict[str, str] | None = None, *, in_url: bool = False) -
     A NUL is a known bug on PostgreSQL. In a URL '%00' is a NUL too; elsewhere it is plain
     text, like any other, so it is probed in URLs only.
     """
-    nul = {"nul", "percent-nul"} if in_url else {"nul"}
     params = []
     for name, value in PROBES.items():
         if name == "percent-nul" and not in_url:
             continue
         marks = [pytest.mark.xfail(strict=True, reason=known[name])] if name in (known or {}) \
-            else [pytest.mark.xfail(ON_POSTGRES, strict=True, reason=NUL_BUG)] if name in nul \
             else []
         params.append(pytest.param(value, id=name, marks=marks))
     return params

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -94,7 +95,7 @@ PERSONAL = frozenset({"account.revoke_token"})
 def api_route(method: str, path: str) -> Route:
     """Return the route of an OpenAPI operation ('/api/v1/applications/{application_id}')."""
     return next(r for r in ROUTES if r.method == method.upper() and r.is_api and
-                r.rule.replace("<int:", "<").replace("<", "{").replace(">", "}") == path)
+                re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r.rule) == path)
 
 
 def world_values(world: World) -> dict[str, object]:

@@ -44,10 +44,7 @@ OUTSIDERS = {"other_maker": "manufacturer", "exporter": "exporter"}
 # On one's own things, the lab's staff are outsiders too; an administrator may act on anyone's.
 NOT_THE_OWNER = {**{who: role for role, who in ROLE_USER.items()
                     if role not in ("manufacturer", "admin")}, **OUTSIDERS}
-STATE_RULE_403 = pytest.mark.xfail(strict=True, reason=(
-    "bug: a manufacturer cancelling its own application that is no longer a draft gets 403 "
-    "(labcert/services/applications.py cancel_application raises PermissionDenied); it is a "
-    "state conflict: 409 naming the current state (design/API.md, ARCHITECTURE.md States)"))
+
 
 
 def _strangers() -> list[tuple[Route, str]]:
@@ -65,10 +62,7 @@ def _insiders() -> list[Any]:
         for role in sorted(route.roles):
             if route.endpoint in PERSONAL and role not in ("manufacturer", "admin"):
                 continue
-            state_rule = role == "manufacturer" and route.endpoint in (
-                "lab.cancel", "api_applications.cancel")
-            cases.append(pytest.param(route, role, id=f"{route}-{role}",
-                                      marks=[STATE_RULE_403] if state_rule else []))
+            cases.append(pytest.param(route, role, id=f"{route}-{role}"))
     return cases
 
 

@@ -113,10 +113,6 @@ TARGETS = [Target("api-verify", "file", "certificate.pdf", "application/pdf", ve
            Target("page-import", "file", "results.csv", "text/csv"),
            Target("page-shipment", "file", "imeis.csv", "text/csv"),
            Target("logo", "logo", "logo.png", "image/png")]
-LOGO_200 = pytest.mark.xfail(strict=True, reason=(
-    "bug: a refused logo upload answers 200 (labcert/web/admin/organizations.py upload_logo "
-    "renders _organization_page(org, logo_form=form) with its default status 200; the other "
-    "upload pages answer 422; tests/admin/test_organizations.py asserts that 200)"))
 ATTACHMENT_INFLATED = pytest.mark.xfail(strict=True, reason=(
     "bug: PDF verification reads the attached certificate.json in full, before the signature "
     "is checked (labcert/pki/verify.py _read_attachment: filespec['/EF']['/F'].data): pyHanko "
@@ -124,14 +120,6 @@ ATTACHMENT_INFLATED = pytest.mark.xfail(strict=True, reason=(
     "66 MB traced here (32 MB inflated). Read it with a small bound (PdfFileReader("
     "decode_limits=...), or refuse an attachment over a few KB); and require pyHanko>=0.38 in "
     "setup.cfg (0.33, still allowed, inflates object streams without any bound)"))
-BARE_CR = ("bug: a shipment file or pasted list with a bare carriage return in a line is a "
-           "500 (labcert/web/verify.py _shipment_imeis: csv.reader(io.StringIO(text)) raises "
-           "csv.Error 'new-line character seen in unquoted field', uncaught; the StringIO needs "
-           "newline='' or the error a 422)")
-SHIPMENT_ANY_FILE = pytest.mark.xfail(strict=True, reason=(
-    "bug: the shipment page reads any file as an IMEI list (labcert/web/verify.py "
-    "_shipment_imeis decodes with errors='replace' and checks nothing): a zip, a gzip or a "
-    "PDF gets 200 and a report of junk 'IMEIs', where the CSV import refuses binary with 422"))
 
 
 def _cases() -> list[Any]:
@@ -141,14 +129,8 @@ def _cases() -> list[Any]:
     for target in TARGETS:
         for kind in kinds:
             marks = []
-            if target.name == "logo" and kind != "oversized-body":
-                marks.append(LOGO_200)
             if target.verdict and kind == "attachment-bomb":
                 marks.append(ATTACHMENT_INFLATED)
-            if target.name == "page-shipment" and kind == "truncated-pdf":
-                marks.append(pytest.mark.xfail(strict=True, reason=BARE_CR))
-            elif target.name == "page-shipment" and not kind.startswith("oversized"):
-                marks.append(SHIPMENT_ANY_FILE)
             cases.append(pytest.param(target, kind, id=f"{target.name}-{kind}", marks=marks))
     return cases
 
@@ -213,7 +195,6 @@ def test_a_gzip_body_is_not_inflated_for_the_csv_api(app: Flask, world: World) -
     assert changed_tables(before) == []
 
 
-@pytest.mark.xfail(strict=True, reason=BARE_CR)
 def test_a_pasted_shipment_list_with_a_bare_carriage_return_is_answered(
         app: Flask, world: World) -> None:
     response = app.test_client().post("/verify/shipment", data={

@@ -110,7 +110,8 @@ def test_a_manufacturer_may_cancel_its_draft_but_not_one_under_test(client, sign
     assert response.status_code == 302
     assert db.session.get(Application, draft.id).state == "cancelled"
     response = client.post(f"/lab/applications/{tested.id}/cancel", data={"reason": "No."})
-    assert response.status_code == 403
+    assert response.status_code == 409
+    assert "it is testing" in response.get_data(as_text=True)
     assert db.session.get(Application, tested.id).state == "testing"
 
 

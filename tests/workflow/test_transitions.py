@@ -107,8 +107,8 @@ def test_a_rejection_needs_a_reason_and_the_manufacturer_sees_it(lab, api) -> No
 
 
 def test_a_manufacturer_may_cancel_only_a_draft(lab) -> None:
-    from labcert.errors import PermissionDenied
+    from labcert.errors import Conflict
 
     application = lab.tested()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Conflict, match="it is testing"):
         cancel_application(lab.maker, application.id, "changed our mind")

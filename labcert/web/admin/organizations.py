@@ -110,7 +110,7 @@ def upload_logo(organization_id: int) -> tuple[str, int] | Response:
         else:
             flash("The logo is saved; certificates issued from now on carry it.", "success")
             return redirect(url_for("admin.organization", organization_id=org.id))
-    return _organization_page(org, logo_form=form)
+    return _organization_page(org, logo_form=form, status=422)
 
 
 @bp.route("/organizations/<int:organization_id>/logo/remove", methods=["POST"])
