@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 from dataclasses import dataclass
 from io import BytesIO
@@ -21,16 +20,16 @@ from typing import Any
 
 from cryptography import x509
 from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1
-from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from labcert.pki.attachment import read_attachment
+
 logger = logging.getLogger(__name__)
 
-ATTACHMENT_NAME = "certificate.json"
 SIGNATURE, SIGNER, INTEGRITY = "signature", "signer", "integrity"
 # The PDF header may be preceded by up to 1 KiB of junk (ISO 32000-1, annex H.3).
 _HEADER_WINDOW = 1024
@@ -40,6 +39,7 @@ _EXPIRED = {
     AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
     AdESIndeterminate.NOT_YET_VALID,
 }
+
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def verify_pdf(
         )
 
     embedded = signatures[0]  # the lab signs once; any later signature breaks whole-file coverage
-    attached = _read_attachment(reader, embedded.signed_revision)
+    attached = read_attachment(reader, embedded.signed_revision)
     certificate = (attached or {}).get("certificate") or {}
     context = ValidationContext(
         trust_roots=[translate_pyca_cryptography_cert_to_asn1(c) for c in trust_roots],
@@ -222,37 +222,6 @@ def _signing_time(status: PdfSignatureStatus) -> dt.datetime | None:
     if stamp is not None and stamp.intact and stamp.valid:
         return stamp.timestamp
     return status.signer_reported_dt
-
-
-def _read_attachment(reader: PdfFileReader, revision: int) -> dict[str, Any] | None:
-    """Read the attached certificate JSON as it was in the signed revision, or None."""
-    try:
-        root = reader.get_historical_root(revision)
-        tree = root["/Names"]["/EmbeddedFiles"]
-        for name, filespec in _name_tree(tree):
-            if name == ATTACHMENT_NAME:
-                data = filespec["/EF"]["/F"].data
-                value = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
-                return value if isinstance(value, dict) else None
-    except Exception:  # a damaged or absent attachment simply means no data to show
-        return None
-    return None
-
-
-def _name_tree(node: generic.DictionaryObject, depth: int = 0):
-    """Yield (name, value) pairs of a PDF name tree, following /Kids a few levels deep."""
-    if depth > 8:
-        return
-    names = node.get("/Names")
-    if names is not None:
-        for i in range(0, len(names) - 1, 2):
-            yield str(names[i]), names[i + 1]
-    for kid in node.get("/Kids") or ():
-        yield from _name_tree(kid, depth + 1)
-
-
-def _refuse_constant(name: str) -> None:
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def _has_pdf_header(data: bytes) -> bool:
