@@ -28,10 +28,15 @@ class ParsedCsv:
 
 def _decode(data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationFailed.of([("file", f"The file is not UTF-8 text (byte {error.start}); "
                                             "save it as CSV UTF-8 and upload again.")]) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValidationFailed.of([(f"line {line}", "A NUL character (0x00) is not text: is this "
+                                                    "really the CSV export of the test rig?")])
+    return text
 
 
 def _check_header(header: list[str]) -> None:

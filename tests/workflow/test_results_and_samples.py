@@ -146,3 +146,12 @@ def test_the_cli_imports_a_csv_with_a_progress_bar(lab, runner, tmp_path) -> Non
                                  "--as", lab.technician.email])
     assert result.exit_code == 0, result.output
     assert "Imported 1 results" in result.output
+
+
+def test_a_csv_with_a_nul_character_is_refused_naming_the_line(lab, api) -> None:
+    application = lab.open()
+    data = _csv(lab, ["sar.head,0.95,W/kg,0.25,RF\x00-01,2026-01-01T00:00:00Z,B3,cheek,10\n"])
+    response = api(lab.technician).post(f"/api/v1/applications/{application.id}/results.csv",
+                                        data=data, content_type="text/csv")
+    assert response.status_code == 422
+    assert "line 2" in response.get_json()["details"]
