@@ -67,8 +67,8 @@ def store_certificate(*, actor: User, application: Application, market: str,
     return certificate
 
 
-def issue_certificates(actor: User, application: Application, passing: list[MarketEvaluation],
-                       today: date) -> list[Certificate]:
+def issue_certificates(actor: User, application: Application,
+                       passing: list[MarketEvaluation]) -> list[Certificate]:
     """Issue one certificate per passing market; any failure rolls the whole approval back."""
     if not passing:
         return []

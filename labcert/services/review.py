@@ -90,7 +90,7 @@ def approve(actor: User, application_id: int, *, expected_version: int | None = 
             approval.not_issued.append({"market": item.market, "verdict": verdict,
                                         "reason": _why_not(item)})
     passing = [item for item in evaluations if item.evaluation.to_dict()["verdict"] == "pass"]
-    approval.certificates = issue_certificates(actor, application, passing, today)
+    approval.certificates = issue_certificates(actor, application, passing)
     record(actor, "application.approve", "application", application.id,
            {"certificates": [c.number for c in approval.certificates],
             "not_issued": approval.not_issued})
