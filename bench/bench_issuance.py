@@ -23,26 +23,27 @@ from typing import Any
 
 from weasyprint import HTML
 
-from labcert.pdf import build_context, canonical_json, default_renderer, qr_facts
-from labcert.pdf.sample import LAB_NAME, sample_snapshot
+from labcert.certificate_facts import CertificateFacts
+from labcert.pdf import build_context, default_renderer
 from labcert.pki import LabSigner, SigningSettings, init_dev_pki, load_signer, make_qr_token
+from labcert.specimen import LAB_NAME, specimen_snapshot
 
 PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 def issue(signer: LabSigner, snapshot: dict[str, Any]) -> tuple[bytes, str]:
     """Run the issuance path for one snapshot; return the signed PDF and its SHA-256."""
-    number = snapshot["certificate"]["display_number"]
-    token = make_qr_token(signer, qr_facts(snapshot))
-    url = f"{PUBLIC_URL}/verify/{number}"
-    context = build_context(snapshot, verification_url=url, qr_token=token)
-    pdf = signer.sign_pdf(default_renderer().render_pdf(context, canonical_json(snapshot)))
+    facts = CertificateFacts.from_json(snapshot)
+    token = make_qr_token(signer, facts.qr_facts())
+    url = f"{PUBLIC_URL}/verify/{facts.number}"
+    context = build_context(facts, verification_url=url, qr_token=token)
+    pdf = signer.sign_pdf(default_renderer().render_pdf(context, facts.canonical_json()))
     return pdf, hashlib.sha256(pdf).hexdigest()
 
 
 def numbered_snapshot(sequence: int) -> dict[str, Any]:
     """Return the sample snapshot under certificate number LC-2026-<sequence>."""
-    snapshot = sample_snapshot()
+    snapshot = specimen_snapshot()
     number = f"LC-2026-{sequence:06d}"
     snapshot["certificate"].update(number=number, display_number=number)
     return snapshot
@@ -52,9 +53,10 @@ def overhead(signer: LabSigner, rounds: int) -> None:
     """Compare bare WeasyPrint on the same HTML with the whole issuance path."""
     renderer = default_renderer()
     snapshot = numbered_snapshot(1)
-    token = make_qr_token(signer, qr_facts(snapshot))
+    facts = CertificateFacts.from_json(snapshot)
+    token = make_qr_token(signer, facts.qr_facts())
     html = renderer.render_html(
-        build_context(snapshot, verification_url=f"{PUBLIC_URL}/verify/x", qr_token=token)
+        build_context(facts, verification_url=f"{PUBLIC_URL}/verify/x", qr_token=token)
     )
 
     def bare() -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -30,9 +31,21 @@ def signing_settings(app: Flask) -> SigningSettings:
     )
 
 
+@dataclass(frozen=True)
+class ConfiguredSigners:
+    """The signer source of an installation: the key its settings name (parsed once)."""
+
+    settings: SigningSettings
+
+    def current(self) -> LabSigner:
+        """Return the signer (cached per process by labcert.pki)."""
+        return load_signer(self.settings)
+
+
 def current_signer() -> LabSigner:
-    """Return the lab's signer (parsed once per process, then cached by labcert.pki)."""
-    return load_signer(signing_settings(current_app._get_current_object()))  # type: ignore[attr-defined]
+    """Return the lab's signer for the app in the current context (pages, API, CLI)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return ConfiguredSigners(signing_settings(app)).current()
 
 
 def check_signing_key(app: Flask) -> None:

@@ -53,3 +53,11 @@ def make_instrument(**overrides: Any) -> Instrument:
     db.session.add(instrument)
     db.session.commit()
     return instrument
+
+
+def approve(reviewer: User, application_id: int, **kwargs: Any) -> Any:
+    """Approve through the service with the app's settings (as the pages and the API do)."""
+    from labcert.runtime import service_settings
+    from labcert.services import review
+
+    return review.approve(reviewer, application_id, settings=service_settings(), **kwargs)

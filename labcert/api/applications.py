@@ -17,8 +17,10 @@ from labcert.api.lab_schemas import (
     CancelSchema,
     StateQuerySchema,
 )
+from labcert.lifecycles import application as lifecycle
 from labcert.services import applications as service
 from labcert.services.evaluations import evaluate_application
+from labcert.services.lists import visible_applications
 from labcert.services.results import results_of
 from labcert.services.review import reviews_of
 
@@ -64,7 +66,7 @@ def create(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
 def index(query: dict[str, Any]) -> list[dict[str, Any]]:
     """List the applications you may see (filter with ?state=)."""
     return [present.application_item(a)
-            for a in service.visible_applications(current_api_user(), query.get("state"))]
+            for a in visible_applications(current_api_user(), query.get("state"))]
 
 
 @bp.route("/<int:application_id>", methods=["GET"])
@@ -84,7 +86,7 @@ def submit(application_id: int) -> dict[str, Any]:
 
 
 @bp.route("/<int:application_id>/cancel", methods=["POST"])
-@api_user("technician", "manufacturer", "admin")
+@api_user(*lifecycle.CANCELLERS)
 @bp.arguments(CancelSchema)
 @bp.response(200, ApplicationSchema)
 def cancel(body: dict[str, Any], application_id: int) -> dict[str, Any]:

@@ -12,7 +12,9 @@ from labcert.access import STAFF
 from labcert.api import present
 from labcert.api.auth import api_user, current_api_user
 from labcert.api.blueprint import Blueprint
+from labcert.runtime import service_settings
 from labcert.services import certificates as service
+from labcert.services.lists import visible_certificates
 
 bp = Blueprint("api_certificates", __name__, url_prefix="/api/v1/certificates",
                description="Certificates and their lifecycle")
@@ -77,7 +79,7 @@ def index(query: dict[str, Any]) -> list[dict[str, Any]]:
     """List the certificates you may see (filter with ?market=)."""
     today = date.today()
     return [present.certificate(c, today)
-            for c in service.visible_certificates(current_api_user(), query.get("market"))]
+            for c in visible_certificates(current_api_user(), query.get("market"))]
 
 
 @bp.route("/<number>", methods=["GET"])
@@ -139,5 +141,6 @@ def withdraw(body: dict[str, Any], number: str) -> dict[str, Any]:
 @bp.response(201, CertificateSchema)
 def amend(body: dict[str, Any], number: str) -> tuple[dict[str, Any], int]:
     """Issue a new revision with the changes; this one becomes superseded."""
-    new = service.amend(current_api_user(), number, body["reason"], body["changes"])
+    new = service.amend(current_api_user(), number, body["reason"], body["changes"],
+                        settings=service_settings())
     return present.certificate(new, date.today(), events=True), 201

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from labcert.access import STAFF
 from labcert.api.auth import api_user
 from labcert.api.blueprint import Blueprint
 from labcert.api.lab_schemas import OrganizationRefSchema
-from labcert.extensions import db
-from labcert.models import Organization
+from labcert.services.organizations import organizations_of_kind
 
 bp = Blueprint("api_organizations", __name__, url_prefix="/api/v1/organizations",
                description="Organizations")
@@ -22,4 +19,4 @@ bp = Blueprint("api_organizations", __name__, url_prefix="/api/v1/organizations"
 @bp.response(200, OrganizationRefSchema(many=True))
 def index() -> list[Any]:
     """List organizations by name."""
-    return list(db.session.scalars(select(Organization).order_by(Organization.name)))
+    return organizations_of_kind()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from labcert.models import Application, Organization, Sample, TestResult
+from labcert.models import Application, Certificate, Organization, Sample, TestResult
 
 
 def _text(value: object) -> str | None:
@@ -52,24 +53,18 @@ def application_item(application: Application) -> dict[str, Any]:
             "created_at": application.created_at}
 
 
-def certificate(cert: Any, today: Any, *, events: bool = False) -> dict[str, Any]:
+def certificate(cert: Certificate, today: date, *, events: bool = False) -> dict[str, Any]:
     """Return a certificate for the API (status is the effective one: expired is derived)."""
-    from labcert.extensions import db
-    from labcert.models import Certificate
-
-    def number_of(cert_id: int | None) -> str | None:
-        other = db.session.get(Certificate, cert_id) if cert_id else None
-        return other.number if other else None
-
-    product_facts = cert.snapshot.get("product", {})
+    facts = cert.facts
     data = {"number": cert.number, "revision": cert.revision, "market": cert.market,
             "criteria_set": cert.criteria_set, "application_id": cert.application_id,
             "status": cert.effective_status(today), "status_reason": cert.status_reason,
             "issued_at": cert.issued_at, "valid_until": cert.valid_until,
-            "pdf_sha256": cert.pdf_sha256, "holder": cert.snapshot.get("holder", {}).get("name"),
-            "product": {k: product_facts.get(k) for k in ("brand", "model", "marketing_name")},
-            "supersedes": number_of(cert.supersedes_id),
-            "superseded_by": number_of(cert.superseded_by_id)}
+            "pdf_sha256": cert.pdf_sha256, "holder": facts.holder.name,
+            "product": {"brand": facts.product.brand, "model": facts.product.model,
+                        "marketing_name": facts.product.marketing_name},
+            "supersedes": cert.predecessor.number if cert.predecessor else None,
+            "superseded_by": cert.successor.number if cert.successor else None}
     if events:
         data["events"] = [{"action": e.action, "from_status": e.from_status,
                            "to_status": e.to_status, "reason": e.reason, "at": e.at,

@@ -13,6 +13,7 @@ from labcert.api.auth import api_user, current_api_user
 from labcert.api.blueprint import Blueprint
 from labcert.api.criteria import EvaluationSchema
 from labcert.api.lab_schemas import DecisionSchema, RejectSchema
+from labcert.runtime import service_settings
 from labcert.services import review
 from labcert.services.applications import get_application
 from labcert.services.evaluations import evaluate_application
@@ -60,7 +61,7 @@ def evaluation(application_id: int) -> list[dict[str, Any]]:
 @bp.response(201, ApprovalSchema)
 def approve(body: dict[str, Any], application_id: int) -> tuple[dict[str, Any], int]:
     """Approve and issue a certificate for every passing market (four-eyes applies)."""
-    approval = review.approve(current_api_user(), application_id,
+    approval = review.approve(current_api_user(), application_id, settings=service_settings(),
                               expected_version=body.get("version"))
     return {"application_id": approval.application.id, "state": approval.application.state,
             "certificates": [present.certificate(c, date.today()) for c in approval.certificates],

@@ -13,6 +13,7 @@ from labcert.api import accepts
 from labcert.api.blueprint import Blueprint
 from labcert.errors import ValidationFailed
 from labcert.extensions import limiter
+from labcert.runtime import service_settings
 from labcert.services.shipment import check_shipment
 from labcert.services.verification import status_by_number, verify_upload
 from labcert.uploads import read_pdf_upload
@@ -102,7 +103,8 @@ def pdf() -> dict[str, Any]:
     upload = request.files.get("file")
     if upload is None:
         raise ValidationFailed.of([("file", "Upload the certificate PDF in a field named 'file'.")])
-    return verify_upload(read_pdf_upload(upload), date.today(), channel="api_pdf")
+    return verify_upload(read_pdf_upload(upload), date.today(), service_settings(),
+                         channel="api_pdf")
 
 
 @bp.route("/shipment", methods=["POST"])

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from labcert.cli.output import emit, fail, json_option
 from labcert.services.signing_key import key_health
+from labcert.signing import signing_settings
 
 
 @click.group()
@@ -36,7 +37,7 @@ def _describe(health: dict[str, Any]) -> str:
 @with_appcontext
 def status(as_json: bool) -> None:
     """Show which key signs now, its certificate and days until expiry; exit 1 if unusable."""
-    health = key_health(current_app)
+    health = key_health(signing_settings(current_app))
     if health["error"] and not as_json:
         fail(f"no usable signing key: {health['error']}")
     emit(health, "" if health["error"] else _describe(health), as_json)

@@ -9,9 +9,9 @@ from flask.cli import with_appcontext
 
 from labcert.cli.output import emit, json_option
 from labcert.pki import SigningKeyError
+from labcert.runtime import service_settings
 from labcert.services.demo import seed_demo as seed
 from labcert.services.demo_workflow import seed_applications
-from labcert.signing import current_signer
 
 
 @click.command("seed-demo")
@@ -20,12 +20,13 @@ from labcert.signing import current_signer
 def seed_demo(as_json: bool) -> None:
     """Create the demo lab (idempotent) and print its logins."""
     logins = seed(date.today())
+    settings = service_settings()
     try:
-        current_signer()
+        settings.signer()
         signing = True
     except SigningKeyError:
         signing = False
-    created = seed_applications(date.today(), with_certificates=signing)
+    created = seed_applications(date.today(), settings=settings if signing else None)
     lines = [f"Created {created} demo applications." if created else
              "Demo applications already present."]
     if created and not signing:

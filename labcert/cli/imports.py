@@ -6,19 +6,16 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from labcert.cli.output import fail
 from labcert.errors import DomainError
-from labcert.extensions import db
-from labcert.models import Application, User
+from labcert.services.accounts import find_user
+from labcert.services.applications import find_application
 from labcert.services.csv_import import import_results
 
 
 def _application_id(ref: str) -> int:
-    if ref.isdigit():
-        return int(ref)
-    application = db.session.scalar(select(Application).where(Application.number == ref))
+    application = find_application(ref)
     if application is None:
         fail(f"no application {ref}")
     return application.id
@@ -31,7 +28,7 @@ def _application_id(ref: str) -> int:
 @with_appcontext
 def import_results_command(application: str, csvfile: Path, email: str) -> None:
     """Import results from a CSV file, all or nothing, with a progress bar."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = find_user(email)
     if user is None or not user.is_active or user.role != "technician":
         fail(f"{email} is not an active technician")
     data = csvfile.read_bytes()

@@ -12,6 +12,7 @@ from labcert.models.certificate import (
 from labcert.models.evaluation import Evaluation
 from labcert.models.instrument import Instrument
 from labcert.models.organization import ORGANIZATION_KINDS, Organization
+from labcert.models.outbox import OutboxEvent
 from labcert.models.product import Product, ProductTac
 from labcert.models.result import TestResult
 from labcert.models.sample import Sample
@@ -36,6 +37,7 @@ __all__ = [
     "Evaluation",
     "Instrument",
     "Organization",
+    "OutboxEvent",
     "Product",
     "ProductTac",
     "Review",

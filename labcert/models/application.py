@@ -9,13 +9,14 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labcert.extensions import db
+from labcert.lifecycles import application as lifecycle
 from labcert.models.organization import Organization
 from labcert.models.product import Product
 from labcert.models.sample import Sample
 from labcert.models.types import UTCDateTime, utcnow
 from labcert.models.user import User
 
-APPLICATION_STATES = ("draft", "testing", "submitted", "approved", "cancelled")
+APPLICATION_STATES = lifecycle.STATES
 
 
 class Application(db.Model):
@@ -23,9 +24,7 @@ class Application(db.Model):
 
     __tablename__ = "application"
     __table_args__ = (
-        CheckConstraint(
-            "state IN ('draft', 'testing', 'submitted', 'approved', 'cancelled')", name="state"
-        ),
+        CheckConstraint(lifecycle.check_constraint("state"), name="state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,8 +43,7 @@ class Application(db.Model):
     product: Mapped[Product] = relationship()
     manufacturer: Mapped[Organization] = relationship()
     created_by: Mapped[User | None] = relationship()
-    samples: Mapped[list[Sample]] = relationship(back_populates="application",
-                                                 order_by="Sample.id")
+    samples: Mapped[list[Sample]] = relationship(backref="application", order_by="Sample.id")
 
     # Optimistic locking: every UPDATE checks the version it read.
     __mapper_args__ = {"version_id_col": version}

@@ -8,11 +8,13 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from labcert.certificate_facts import CertificateFacts
 from labcert.extensions import db
+from labcert.lifecycles import certificate as lifecycle
 from labcert.models.types import UTCDateTime, utcnow
 from labcert.models.user import User
 
-CERTIFICATE_STATUSES = ("valid", "suspended", "withdrawn", "superseded")
+CERTIFICATE_STATUSES = lifecycle.STORED
 
 
 class Certificate(db.Model):
@@ -21,9 +23,7 @@ class Certificate(db.Model):
     __tablename__ = "certificate"
     __table_args__ = (
         UniqueConstraint("base_number", "revision"),
-        CheckConstraint(
-            "status IN ('valid', 'suspended', 'withdrawn', 'superseded')", name="status"
-        ),
+        CheckConstraint(lifecycle.check_constraint("status"), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,15 +55,26 @@ class Certificate(db.Model):
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
 
     signatory: Mapped[User] = relationship()
+    predecessor: Mapped[Certificate | None] = relationship(
+        foreign_keys=[supersedes_id], remote_side=[id], viewonly=True)
+    successor: Mapped[Certificate | None] = relationship(
+        foreign_keys=[superseded_by_id], remote_side=[id], viewonly=True)
     events: Mapped[list[CertificateEvent]] = relationship(
         back_populates="certificate", order_by="CertificateEvent.id"
     )
 
+    @property
+    def facts(self) -> CertificateFacts:
+        """Return the stored snapshot as typed certificate facts."""
+        return CertificateFacts.from_json(self.snapshot)
+
     def effective_status(self, today: date) -> str:
         """Return the status shown to people: `expired` is derived from `valid_until`."""
-        if self.status in ("valid", "suspended") and today > self.valid_until:
-            return "expired"
-        return self.status
+        return lifecycle.effective_status(self.status, self.valid_until, today)
+
+    def allowed_actions(self, today: date) -> list[str]:
+        """List the lifecycle actions possible now (suspend, reinstate, withdraw, amend)."""
+        return lifecycle.allowed_actions(self.status, self.valid_until, today)
 
     def __repr__(self) -> str:
         return f"<Certificate {self.number} {self.market} {self.status}>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, String
+from sqlalchemy import JSON, CheckConstraint, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from labcert.extensions import db
@@ -29,6 +29,9 @@ class Organization(db.Model):
     country: Mapped[str] = mapped_column(String(2), default="")
     factory_sites: Mapped[list[Any]] = mapped_column(JSON, default=list)
     accreditation_number: Mapped[str] = mapped_column(String(100), default="")
+    # The lab's logo lives in the database so that every host prints the same one.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_mimetype: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

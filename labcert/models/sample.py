@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from labcert.extensions import db
 from labcert.models.types import UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    from labcert.models.application import Application
 
 
 class Sample(db.Model):
@@ -28,8 +24,8 @@ class Sample(db.Model):
     condition: Mapped[str] = mapped_column(String(200), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    application: Mapped[Application] = relationship(back_populates="samples")
+    # `sample.application` is the backref declared on Application.samples (the application
+    # module imports this one, never the reverse).
 
     def __repr__(self) -> str:
         return f"<Sample {self.imei}>"

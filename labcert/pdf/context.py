@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from labcert.certificate_facts import CertificateFacts, Product
 from labcert.pdf import display
 from labcert.pdf.chart import chart_bars, margin_chart_svg
 from labcert.pdf.qr import qr_svg, qr_url
+from labcert.rules.frozen import thaw
 
 VERDICTS = {
     "pass": "Pass",
@@ -47,6 +49,7 @@ TECHNOLOGIES = {
     "nfc": "NFC",
     "gnss": "GNSS",
     "uwb": "UWB",
+    "fm": "FM",
 }
 DASH = "—"
 MONTHS = (
@@ -66,58 +69,55 @@ MONTHS = (
 
 
 def build_context(
-    snapshot: dict[str, Any], *, verification_url: str, qr_token: str, lab_logo: str | None = None
+    facts: CertificateFacts, *, verification_url: str, qr_token: str, lab_logo: str | None = None
 ) -> dict[str, Any]:
-    """Build the template context for snapshot, with the margin chart and QR code as SVG markup."""
-    cert = snapshot["certificate"]
-    lab = snapshot["lab"]
-    market = snapshot["market"]
-    evaluation = snapshot["evaluation"]
-    issued_at = _datetime(cert["issued_at"])
+    """Build the template context for the facts, with the margin chart and QR code as SVG."""
+    cert, lab, market = facts.certificate, facts.lab, facts.market
+    evaluation = thaw(facts.evaluation)
     outcomes = [_outcome(o) for o in evaluation.get("outcomes", [])]
-    number = cert.get("display_number") or cert["number"]
     return {
         "document": {
-            "title": f"Certificate of Conformity {number}",
-            "number": number,
-            "base_number": cert["number"],
-            "revision": int(cert.get("revision") or 0),
+            "title": f"Certificate of Conformity {cert.display_number}",
+            "number": cert.display_number,
+            "base_number": cert.number,
+            "revision": cert.revision,
             "status": "Valid at issue",
-            "issued_on": _long_date(issued_at.date()),
-            "issued_at_iso": issued_at.isoformat(),
-            "valid_until": _long_date(_date(cert["valid_until"])),
-            "supersedes": cert.get("supersedes"),
-            "amendment_reason": cert.get("amendment_reason"),
-            "application_number": (snapshot.get("application") or {}).get("number"),
+            "issued_on": _long_date(cert.issued_on),
+            "issued_at_iso": cert.issued_at.astimezone(dt.UTC).isoformat(),
+            "valid_until": _long_date(cert.valid_until),
+            "supersedes": cert.supersedes,
+            "amendment_reason": cert.amendment_reason,
+            "application_number": facts.application_number,
         },
         "lab": {
-            "name": lab["name"],
-            "address": lab.get("address") or "",
-            "accreditation_number": lab.get("accreditation_number") or DASH,
-            "country": lab.get("country") or "",
+            "name": lab.name,
+            "address": lab.address,
+            "accreditation_number": lab.accreditation_number or DASH,
+            "country": lab.country,
             "logo": lab_logo,
         },
-        "signatory": dict(snapshot.get("signatory") or {"name": DASH, "role": ""}),
+        "signatory": {"name": facts.signatory.name, "role": facts.signatory.role},
         "holder": {
-            "name": snapshot["holder"]["name"],
-            "address": snapshot["holder"].get("address") or "",
-            "country": snapshot["holder"].get("country") or "",
-            "factory_sites": list(snapshot["holder"].get("factory_sites") or []),
+            "name": facts.holder.name,
+            "address": facts.holder.address,
+            "country": facts.holder.country,
+            "factory_sites": list(facts.holder.factory_sites),
         },
-        "product": _product(snapshot["product"]),
-        "samples": [dict(sample) for sample in snapshot.get("samples", [])],
+        "product": _product(facts.product),
+        "samples": [{"imei": s.imei, "serial": s.serial, "received_at": s.received_at.isoformat(),
+                     "condition": s.condition} for s in facts.samples],
         "market": {
-            "id": market["id"],
-            "title": market.get("title") or market["id"],
-            "criteria_set": market.get("criteria_set") or evaluation.get("criteria_set"),
-            "standards": [display.reference(s) for s in market.get("standards") or []],
-            "decision_rule_text": market.get("decision_rule_text") or "",
+            "id": market.id,
+            "title": market.title or market.id,
+            "criteria_set": market.criteria_set or evaluation.get("criteria_set"),
+            "standards": [display.reference(s) for s in market.standards],
+            "decision_rule_text": market.decision_rule_text,
         },
         "evaluation": {
             "verdict": VERDICTS.get(evaluation.get("verdict", ""), evaluation.get("verdict", "")),
             "verdict_code": evaluation.get("verdict", ""),
-            "criteria_set": evaluation.get("criteria_set") or market.get("criteria_set"),
-            "engine_version": evaluation.get("engine_version") or snapshot.get("engine_version"),
+            "criteria_set": evaluation.get("criteria_set") or market.criteria_set,
+            "engine_version": evaluation.get("engine_version") or facts.engine_version,
             "evaluated_on": _long_date(_date(evaluation["evaluated_on"]))
             if evaluation.get("evaluated_on")
             else DASH,
@@ -140,18 +140,18 @@ def build_context(
     }
 
 
-def _product(product: dict[str, Any]) -> dict[str, Any]:
-    technologies = [TECHNOLOGIES.get(t.lower(), t) for t in product.get("technologies") or []]
+def _product(product: Product) -> dict[str, Any]:
+    technologies = [TECHNOLOGIES.get(t.lower(), t) for t in product.technologies]
     return {
-        "brand": product.get("brand") or DASH,
-        "model": product.get("model") or DASH,
-        "marketing_name": product.get("marketing_name") or DASH,
-        "category": (product.get("category") or DASH).replace("_", " ").capitalize(),
-        "hardware_version": product.get("hardware_version") or DASH,
-        "software_version": product.get("software_version") or DASH,
+        "brand": product.brand or DASH,
+        "model": product.model or DASH,
+        "marketing_name": product.marketing_name or DASH,
+        "category": (product.category or DASH).replace("_", " ").capitalize(),
+        "hardware_version": product.hardware_version or DASH,
+        "software_version": product.software_version or DASH,
         "technologies": ", ".join(technologies) or DASH,
-        "bands": ", ".join(product.get("bands") or []) or DASH,
-        "tacs": list(product.get("tacs") or []),
+        "bands": ", ".join(product.bands) or DASH,
+        "tacs": list(product.tacs),
     }
 
 
@@ -196,13 +196,6 @@ def _limit_text(limit: dict[str, Any], code: str | None) -> str:
     if "in" in limit:
         return "one of " + ", ".join(str(v) for v in limit["in"])
     return DASH
-
-
-def _datetime(value: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(str(value))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
 
 
 def _date(value: str) -> dt.date:

@@ -12,14 +12,17 @@ from .facts import ProductFacts
 from .frozen import freeze
 
 TECHNOLOGIES = ("gsm", "umts", "lte", "nr", "wlan", "bluetooth", "nfc", "gnss", "uwb", "fm")
-_TEXT_FACTS = (
-    "brand",
-    "model",
-    "marketing_name",
-    "category",
-    "hardware_version",
-    "software_version",
-)
+CATEGORIES = ("smartphone", "feature_phone", "tablet", "foldable", "wearable", "module")
+# The longest text each product fact may have (as a type label states it).
+TEXT_LIMITS = {
+    "brand": 100,
+    "model": 100,
+    "marketing_name": 200,
+    "category": 50,
+    "hardware_version": 100,
+    "software_version": 100,
+}
+_TEXT_FACTS = tuple(TEXT_LIMITS)
 
 Errors = dict[str, list[str]]
 
@@ -65,16 +68,36 @@ def _no_floats(value: Any) -> bool:
     return True
 
 
-def parse_product(data: Any, prefix: str = "product") -> ProductFacts:
-    """Build ProductFacts from the API product dict, or raise InputError naming every bad field."""
+def _complete_problems(texts: dict[str, str], tacs: list[str], prefix: str,
+                       errors: Errors) -> None:
+    """Add what a product registered for certification must have beyond well-formed facts."""
+    for name in ("brand", "model"):
+        if not texts[name]:
+            add_error(errors, f"{prefix}.{name}", f"enter the {name} (as on the type label)")
+    if texts["category"] and texts["category"] not in CATEGORIES:
+        add_error(errors, f"{prefix}.category",
+                  unknown("category", texts["category"], CATEGORIES))
+    if not tacs:
+        add_error(errors, f"{prefix}.tacs",
+                  "declare at least one TAC (the first 8 digits of the IMEI)")
+
+
+def parse_product(data: Any, prefix: str = "product", *, complete: bool = False) -> ProductFacts:
+    """Build ProductFacts from the API product dict, or raise InputError naming every bad field.
+
+    With `complete`, the product must also be one a lab can register: brand, model, a known
+    category and at least one TAC.
+    """
     if not isinstance(data, Mapping):
         raise InputError({prefix: ["must be an object"]})
     errors: Errors = {}
     texts: dict[str, str] = {}
-    for name in _TEXT_FACTS:
+    for name, limit in TEXT_LIMITS.items():
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             add_error(errors, f"{prefix}.{name}", "must be text")
+        elif isinstance(value, str) and len(value.strip()) > limit:
+            add_error(errors, f"{prefix}.{name}", f"use at most {limit} characters")
         texts[name] = (value or "").strip() if isinstance(value, str) else ""
     technologies = [
         t.lower() for t in _text_list(data.get("technologies"), f"{prefix}.technologies", errors)
@@ -88,8 +111,11 @@ def parse_product(data: Any, prefix: str = "product") -> ProductFacts:
     tacs = _text_list(data.get("tacs"), f"{prefix}.tacs", errors)
     for index, tac in enumerate(tacs):
         if len(tac) != 8 or not (tac.isascii() and tac.isdigit()):
-            add_error(errors, f"{prefix}.tacs.{index}", f"'{tac}' is not a TAC (8 digits)")
+            add_error(errors, f"{prefix}.tacs.{index}",
+                      f"a TAC is the first 8 digits of the IMEI; '{tac}' is not 8 digits")
     imeis = _text_list(data.get("sample_imeis"), f"{prefix}.sample_imeis", errors)
+    if complete:
+        _complete_problems(texts, tacs, prefix, errors)
     extra: dict[str, Any] = {}
     skip = {*_TEXT_FACTS, "technologies", "bands", "tacs", "sample_imeis"}
     for name, value in data.items():

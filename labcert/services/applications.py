@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Sequence
 from datetime import date
@@ -11,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from labcert.access import check_owner
-from labcert.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from labcert.errors import NotFound, PermissionDenied, ValidationFailed
 from labcert.extensions import db
 from labcert.models import (
     Application,
@@ -22,16 +21,10 @@ from labcert.models import (
     TestResult,
     User,
 )
-from labcert.rules import InputError, UnknownCriteriaSet, load_registry, parse_product
+from labcert.rules import InputError, ProductFacts, UnknownCriteriaSet, load_registry, parse_product
 from labcert.services.audit import record
-from labcert.services.states import move
+from labcert.services.states import move, require_cancellable
 from labcert.services.unit_of_work import transactional
-
-TECHNOLOGIES = ("gsm", "umts", "lte", "nr", "wlan", "bluetooth", "nfc", "gnss")
-CATEGORIES = ("smartphone", "feature_phone", "tablet", "foldable", "wearable", "module")
-TAC_RE = re.compile(r"^\d{8}$")
-PRODUCT_TEXT = {"brand": 100, "model": 100, "marketing_name": 200, "hardware_version": 100,
-                "software_version": 100}
 
 
 def get_application(user: User, application_id: int, *, lock: bool = False) -> Application:
@@ -44,55 +37,32 @@ def get_application(user: User, application_id: int, *, lock: bool = False) -> A
     return application
 
 
-def visible_applications(user: User, state: str | None = None) -> list[Application]:
-    """List the applications this user may see, newest first."""
-    stmt = select(Application).order_by(Application.id.desc())
-    if not user.is_staff:
-        stmt = stmt.where(Application.manufacturer_id == user.organization_id)
-    if state:
-        stmt = stmt.where(Application.state == state)
-    return list(db.session.scalars(stmt))
+def check_product(product: dict[str, Any]) -> tuple[ProductFacts, dict[str, Any]]:
+    """Check a product with the rule engine's own parser; return its facts and extra facts."""
+    facts = product.get("facts")
+    core = {k: v for k, v in product.items() if k != "facts"}
+    problems: list[tuple[str, str]] = []
+    parsed = _parsed(lambda: parse_product(core, complete=True), problems)
+    if facts is not None and not isinstance(facts, dict):
+        problems.append(("product.facts", "Give the facts as an object of names and values."))
+    elif facts:
+        _parsed(lambda: parse_product(facts, prefix="product.facts"), problems)
+    if problems or parsed is None:
+        raise ValidationFailed.of(problems)
+    return parsed, dict(facts or {})
 
 
-def _product_problems(product: dict[str, Any]) -> list[tuple[str, str]]:
-    problems = []
-    for name, limit in PRODUCT_TEXT.items():
-        value = product.get(name) or ""
-        if not isinstance(value, str):
-            problems.append((f"product.{name}", "Enter text."))
-        elif len(value) > limit:
-            problems.append((f"product.{name}", f"Use at most {limit} characters."))
-    for name in ("brand", "model"):
-        if not str(product.get(name) or "").strip():
-            problems.append((f"product.{name}", f"Enter the {name} (as on the type label)."))
-    if product.get("category", "smartphone") not in CATEGORIES:
-        problems.append(("product.category", f"Choose one of: {', '.join(CATEGORIES)}."))
-    technologies = product.get("technologies") or []
-    unknown = [t for t in technologies if t not in TECHNOLOGIES]
-    if not isinstance(technologies, list) or unknown:
-        problems.append(("product.technologies",
-                         f"Unknown technology {unknown[:1]}; use: {', '.join(TECHNOLOGIES)}."))
-    for index, tac in enumerate(product.get("tacs") or []):
-        if not isinstance(tac, str) or not TAC_RE.match(tac):
-            problems.append((f"product.tacs.{index}",
-                             f"A TAC is the first 8 digits of the IMEI; {tac!r} is not 8 digits."))
-    if not product.get("tacs"):
-        problems.append(("product.tacs", "Declare at least one TAC (first 8 digits of the IMEI)."))
-    return problems + _fact_problems(product.get("facts"))
-
-
-def _fact_problems(facts: Any) -> list[tuple[str, str]]:
-    """Check other product facts exactly as the rule engine reads them (e.g. has_internet)."""
-    if facts is None:
-        return []
-    if not isinstance(facts, dict):
-        return [("product.facts", "Give the facts as an object of names and values.")]
+def _parsed(parse: Any, problems: list[tuple[str, str]]) -> ProductFacts | None:
     try:
-        parse_product({**facts, "brand": "-", "model": "-"}, prefix="product.facts")
+        return parse()
     except InputError as error:
-        return [(key, message) for key, messages in error.details.items()
-                for message in messages]
-    return []
+        problems.extend((key, _sentence(message)) for key, messages in error.details.items()
+                        for message in messages)
+        return None
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + ("" if message.endswith((".", "?")) else ".")
 
 
 def _market_problems(markets: Sequence[str], today: date) -> list[tuple[str, str]]:
@@ -121,6 +91,14 @@ def _manufacturer_for(actor: User, manufacturer_id: int | None) -> Organization:
     return org
 
 
+def find_application(reference: str) -> Application | None:
+    """Return the application with this id or number (APP-2026-00001), if any."""
+    text = reference.strip()
+    if text.isdigit():
+        return db.session.get(Application, int(text))
+    return db.session.scalar(select(Application).where(Application.number == text))
+
+
 def _provisional_number() -> str:
     """Return a unique placeholder; the real number derives from the row id (no race)."""
     return "APP-NEW-" + secrets.token_hex(8)
@@ -132,17 +110,24 @@ def create_application(actor: User, *, product: dict[str, Any], markets: list[st
                        today: date | None = None) -> Application:
     """Open a draft application for a product and its target markets."""
     today = today or date.today()
-    problems = _product_problems(product) + _market_problems(markets, today)
-    if problems:
-        raise ValidationFailed.of(problems)
+    market_problems = _market_problems(markets, today)
+    try:
+        parsed, extra = check_product(product)
+    except ValidationFailed as error:
+        raise ValidationFailed.of([*((k, m) for k, ms in error.details.items() for m in ms),
+                                   *market_problems]) from None
+    if market_problems:
+        raise ValidationFailed.of(market_problems)
     manufacturer = _manufacturer_for(actor, manufacturer_id)
-    item = Product(manufacturer=manufacturer,
-                   **{k: str(product.get(k) or "").strip() for k in PRODUCT_TEXT},
-                   category=product.get("category") or "smartphone",
-                   technologies=sorted(set(product.get("technologies") or [])),
-                   bands=[str(b).strip() for b in product.get("bands") or [] if str(b).strip()],
-                   facts=dict(product.get("facts") or {}))
-    item.tac_rows = [ProductTac(tac=t) for t in dict.fromkeys(product["tacs"])]
+    item = Product(manufacturer=manufacturer, brand=parsed.brand, model=parsed.model,
+                   marketing_name=parsed.marketing_name,
+                   category=parsed.category or "smartphone",
+                   hardware_version=parsed.hardware_version,
+                   software_version=parsed.software_version,
+                   technologies=sorted(parsed.technologies),
+                   bands=list(dict.fromkeys(b.strip() for b in product.get("bands") or [])),
+                   facts=extra)
+    item.tac_rows = [ProductTac(tac=t) for t in dict.fromkeys(parsed.tacs)]
     application = Application(number=_provisional_number(), product=item,
                               manufacturer=manufacturer, markets=list(markets), created_by=actor)
     db.session.add(application)
@@ -176,10 +161,7 @@ def submit_application(actor: User, application_id: int) -> Application:
 def cancel_application(actor: User, application_id: int, reason: str) -> Application:
     """Cancel an application that is not final, with a reason."""
     application = get_application(actor, application_id)
-    if actor.role == "manufacturer" and application.state != "draft":
-        raise Conflict(f"Cannot cancel application {application.number}: it is "
-                       f"{application.state}; manufacturers cancel only drafts, so ask the lab.",
-                       {"state": [application.state]})
+    require_cancellable(actor, application)
     if not reason.strip():
         raise ValidationFailed.of([("reason", "Say why the application is cancelled.")])
     before = move(application, "cancelled")

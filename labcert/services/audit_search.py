@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
 
 from labcert.extensions import db
 from labcert.models import AuditEvent
+from labcert.services.paging import Page, paginate
 
 PER_PAGE = 50
 
@@ -45,10 +45,10 @@ def _query(wanted: AuditFilter) -> Select[tuple[AuditEvent]]:
     return query
 
 
-def search_events(wanted: AuditFilter, page: int = 1, per_page: int = PER_PAGE) -> Pagination:
+def search_events(wanted: AuditFilter, page: int = 1,
+                  per_page: int = PER_PAGE) -> Page[AuditEvent]:
     """Return one page of the events that match, newest first."""
-    return db.paginate(_query(wanted), page=page, per_page=per_page, error_out=False,
-                       count=True)
+    return paginate(_query(wanted), page, per_page)
 
 
 def entity_types() -> list[str]:

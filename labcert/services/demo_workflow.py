@@ -16,6 +16,7 @@ from labcert.services.applications import cancel_application, create_application
 from labcert.services.results import add_results
 from labcert.services.review import approve, reject
 from labcert.services.samples import add_sample
+from labcert.services.settings import ServiceSettings
 
 PRODUCTS = (  # (brand, model, marketing name, what happens to the application)
     ("Xiaomi", "23124RN87G", "Redmi 13C", "approved"),
@@ -47,8 +48,11 @@ def _items(example: Any, tested_at: datetime) -> list[dict[str, Any]]:
     return items
 
 
-def seed_applications(today: date, *, with_certificates: bool) -> int:
-    """Create the demo applications once; return how many were created."""
+def seed_applications(today: date, *, settings: ServiceSettings | None) -> int:
+    """Create the demo applications once; return how many were created.
+
+    Without settings (no usable signing key) approved demo applications issue no certificate.
+    """
     maker = db.session.scalar(select(Organization).where(Organization.name ==
                                                          "Air Link Communication Ltd"))
     tech = db.session.scalar(select(User).where(User.email == "tech@lab.example"))
@@ -81,6 +85,6 @@ def seed_applications(today: date, *, with_certificates: bool) -> int:
         submit_application(tech, application.id)
         if fate == "rejected":
             reject(reviewer, application.id, ["SAR body-worn test at 5 mm is missing"])
-        elif fate == "approved" and with_certificates:
-            approve(reviewer, application.id, today=today)
+        elif fate == "approved" and settings is not None:
+            approve(reviewer, application.id, settings=settings, today=today)
     return len(PRODUCTS)

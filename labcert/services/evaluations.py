@@ -13,6 +13,7 @@ from sqlalchemy import select
 from labcert.errors import Conflict
 from labcert.extensions import db
 from labcert.models import Application, Sample, TestResult
+from labcert.models import Evaluation as StoredEvaluation
 from labcert.rules import (
     ENGINE_VERSION,
     CriteriaSet,
@@ -91,6 +92,20 @@ def evaluate_application(application: Application,
         out.append(MarketEvaluation(market, criteria_set,
                                     evaluate(criteria_set, facts, results, on)))
     return out
+
+
+def shown_evaluations(application: Application) -> list[dict[str, Any]]:
+    """Return each market's evaluation as people see it: as approved once approved, else live.
+
+    Pages and the API both show this, so an approved application is never re-judged against a
+    criteria set that changed (or was retired) after the approval.
+    """
+    if application.state == "approved":
+        stored = list(db.session.scalars(select(StoredEvaluation).where(
+            StoredEvaluation.application_id == application.id).order_by(StoredEvaluation.id)))
+        if stored:
+            return [{"market": row.market, **row.outcomes} for row in stored]
+    return [item.to_dict() for item in evaluate_application(application)]
 
 
 def _canonical_facts(facts: ProductFacts) -> dict[str, Any]:

@@ -23,6 +23,14 @@ def find_instrument(asset_tag: str) -> Instrument | None:
     return db.session.scalar(select(Instrument).where(Instrument.asset_tag == asset_tag.strip()))
 
 
+def get_instrument(instrument_id: int) -> Instrument:
+    """Return the instrument with this id, or refuse with 404."""
+    item = db.session.get(Instrument, instrument_id)
+    if item is None:
+        raise NotFound(f"No instrument with id {instrument_id}.")
+    return item
+
+
 def calibration_problem(instrument: Instrument, tested_at: datetime) -> str | None:
     """Say why a measurement at `tested_at` cannot rest on this instrument, if it cannot."""
     if tested_at.date() > instrument.calibration_due:
@@ -74,9 +82,7 @@ def create_instrument(actor: User, *, asset_tag: str, name: str, calibrated_at: 
 def record_calibration(actor: User, instrument_id: int, *, calibrated_at: date | None,
                        calibration_due: date | None) -> Instrument:
     """Record a new calibration of an instrument."""
-    instrument = db.session.get(Instrument, instrument_id)
-    if instrument is None:
-        raise NotFound(f"No instrument with id {instrument_id}.")
+    instrument = get_instrument(instrument_id)
     problems = _date_problems(calibrated_at, calibration_due)
     if problems:
         raise ValidationFailed.of(problems)

@@ -1,14 +1,10 @@
-"""Logo files: judged by their content, kept in the instance folder beside the development PKI."""
+"""Logo images: judged by their content (type, size, no scripts) before they are stored."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
-import os
-import tempfile
 import xml.etree.ElementTree as ET
-from pathlib import Path
-
-from flask import current_app
 
 from labcert.errors import ValidationFailed
 
@@ -74,40 +70,6 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _folder() -> Path:
-    return Path(current_app.instance_path) / "logos"
-
-
-def _paths(organization_id: int) -> dict[str, Path]:
-    return {mimetype: _folder() / f"organization-{organization_id}.{ext}"
-            for mimetype, ext in EXTENSIONS.items()}
-
-
-def store(organization_id: int, data: bytes, mimetype: str) -> None:
-    """Replace the organisation's logo atomically (readers never see half a file)."""
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = _paths(organization_id)[mimetype]
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, target)
-    for other in _paths(organization_id).values():
-        if other != target:
-            other.unlink(missing_ok=True)
-
-
-def load(organization_id: int) -> tuple[bytes, str] | None:
-    """Return the organisation's logo and its type, or None."""
-    for mimetype, path in _paths(organization_id).items():
-        try:
-            return path.read_bytes(), mimetype
-        except FileNotFoundError:
-            continue
-    return None
-
-
-def delete(organization_id: int) -> None:
-    """Remove the organisation's logo files."""
-    for path in _paths(organization_id).values():
-        path.unlink(missing_ok=True)
+def data_uri(data: bytes, mimetype: str) -> str:
+    """Return the logo as a data: address (for an <img> and for the certificate template)."""
+    return f"data:{mimetype};base64,{base64.b64encode(data).decode('ascii')}"

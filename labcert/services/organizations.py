@@ -6,7 +6,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from labcert.errors import Conflict, NotFound, ValidationFailed
@@ -29,6 +28,14 @@ def list_organizations(kind: str | None = None) -> list[tuple[Organization, int]
     if kind:
         query = query.where(Organization.kind == kind)
     return [(org, count) for org, count in db.session.execute(query)]
+
+
+def organizations_of_kind(kind: str | None = None) -> list[Organization]:
+    """Return the organisations (of one kind, if given) by name."""
+    query = select(Organization).order_by(Organization.name)
+    if kind:
+        query = query.where(Organization.kind == kind)
+    return list(db.session.scalars(query))
 
 
 def get_organization(organization_id: int) -> Organization:
@@ -126,8 +133,7 @@ def set_logo(actor: User | None, organization_id: int, data: bytes) -> str:
     mimetype = logos.check(data)
     record(actor, "organization.set_logo", "organization", org.id,
            {"mimetype": mimetype, "bytes": len(data), "sha256": logos.digest(data)})
-    db.session.flush()  # a database refusal comes before the file is replaced
-    logos.store(org.id, data, mimetype)
+    org.logo, org.logo_mimetype = data, mimetype
     return mimetype
 
 
@@ -135,22 +141,23 @@ def set_logo(actor: User | None, organization_id: int, data: bytes) -> str:
 def remove_logo(actor: User | None, organization_id: int) -> None:
     """Take the logo off the lab's certificates."""
     org = get_organization(organization_id)
-    if logos.load(org.id) is None:
+    if org.logo is None:
         raise Conflict(f"{org.name} has no logo to remove.")
     record(actor, "organization.remove_logo", "organization", org.id)
-    db.session.flush()
-    logos.delete(org.id)
+    org.logo, org.logo_mimetype = None, None
 
 
-def lab_profile() -> dict[str, Any]:
-    """Return the lab's name, address, accreditation, country and logo for certificates."""
+def lab_profile(fallback_name: str) -> dict[str, Any]:
+    """Return the lab's name, address, accreditation, country and logo for certificates.
+
+    Before the lab registered itself, the configured name (LABCERT_LAB_NAME) stands in.
+    """
     lab = find_lab()
-    logo = logos.load(lab.id) if lab else None
     return {
-        "name": lab.name if lab else current_app.config["LAB_NAME"],
+        "name": lab.name if lab else fallback_name,
         "address": lab.address if lab else "",
         "accreditation_number": lab.accreditation_number if lab else "",
         "country": lab.country if lab else "",
-        "logo": logo[0] if logo else None,
-        "logo_mimetype": logo[1] if logo else None,
+        "logo": lab.logo if lab else None,
+        "logo_mimetype": lab.logo_mimetype if lab else None,
     }

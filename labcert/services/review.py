@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from labcert.errors import Conflict, PermissionDenied, ValidationFailed
 from labcert.extensions import db
 from labcert.models import Application, Evaluation, Review, TestResult, User
+from labcert.services import events
 from labcert.services.applications import get_application
 from labcert.services.audit import record
 from labcert.services.evaluations import (
@@ -19,6 +20,8 @@ from labcert.services.evaluations import (
     inputs_hash,
     inputs_of,
 )
+from labcert.services.issuance import issue_certificates
+from labcert.services.settings import ServiceSettings
 from labcert.services.states import move
 from labcert.services.unit_of_work import transactional
 
@@ -68,12 +71,10 @@ def _store(application: Application, actor: User, evaluations: list[MarketEvalua
 
 
 @transactional
-def approve(actor: User, application_id: int, *, expected_version: int | None = None,
-            today: date | None = None) -> Approval:
+def approve(actor: User, application_id: int, *, settings: ServiceSettings,
+            expected_version: int | None = None, today: date | None = None) -> Approval:
     """Approve a submitted application and issue a certificate for every passing market."""
-    from labcert.services.issuance import issue_certificates
-
-    today = today or date.today()
+    today = today or settings.today()
     application = get_application(actor, application_id)
     _check_version(application, expected_version)
     _four_eyes(actor, application)
@@ -90,7 +91,7 @@ def approve(actor: User, application_id: int, *, expected_version: int | None = 
             approval.not_issued.append({"market": item.market, "verdict": verdict,
                                         "reason": _why_not(item)})
     passing = [item for item in evaluations if item.evaluation.to_dict()["verdict"] == "pass"]
-    approval.certificates = issue_certificates(actor, application, passing)
+    approval.certificates = issue_certificates(actor, application, passing, settings)
     record(actor, "application.approve", "application", application.id,
            {"certificates": [c.number for c in approval.certificates],
             "not_issued": approval.not_issued})
@@ -124,6 +125,9 @@ def reject(actor: User, application_id: int, reasons: list[str], *,
     db.session.add(Review(application_id=application.id, reviewer_id=actor.id,
                           decision="rejected", reasons=cleaned))
     record(actor, "application.reject", "application", application.id, {"reasons": cleaned})
+    events.happened("application.rejected", "application", application.id,
+                    {"number": application.number, "reasons": cleaned,
+                     "manufacturer_id": application.manufacturer_id}, actor=actor)
     return application
 
 

@@ -11,14 +11,13 @@ from sqlalchemy import select
 from labcert.errors import ValidationFailed
 from labcert.extensions import db
 from labcert.imei import imei_errors, normalise_imei
-from labcert.models import Certificate, ProductTac, VerificationLog
+from labcert.lifecycles.certificate import IN_FORCE, RANK
+from labcert.models import Certificate, ProductTac
 from labcert.rules import UnknownCriteriaSet, load_registry
+from labcert.services.verification_log import log_check
 
 MAX_IMEIS = 10_000
 CHUNK = 900  # bound on IN-list size: SQLite and PostgreSQL both take it, queries stay few
-
-# A lower rank wins when several certificates cover one TAC.
-RANK = {"valid": 0, "suspended": 1, "expired": 2, "superseded": 3, "withdrawn": 4}
 
 
 def _certificates_by_tac(tacs: Sequence[str], market: str,
@@ -49,7 +48,7 @@ def _line(imei: str, certificate: Certificate | None, market: str, today: date) 
                 "covered": False,
                 "reason": f"No certificate for {market} covers TAC {imei[:8]}."}
     status = certificate.effective_status(today)
-    covered = status == "valid"
+    covered = status == IN_FORCE
     reason = (f"TAC {imei[:8]} is covered by certificate {certificate.number}, valid until "
               f"{certificate.valid_until.isoformat()}." if covered else
               f"Certificate {certificate.number} for TAC {imei[:8]} is {status}.")
@@ -79,8 +78,6 @@ def check_shipment(market: str, imeis: Sequence[Any], today: date,
     found = _certificates_by_tac(tacs, market_id, today)
     lines = [_line(i, found.get(i[:8]), market_id, today) for i in cleaned]
     covered = sum(1 for line in lines if line["covered"])
-    db.session.add(VerificationLog(certificate_number=None, channel=channel,
-                                   outcome=f"shipment:{covered}/{len(lines)}"))
-    db.session.commit()
+    log_check(None, channel, f"shipment:{covered}/{len(lines)}")
     return {"market": market_id, "total": len(lines), "covered": covered,
             "not_covered": len(lines) - covered, "items": lines}

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
-
 from labcert.pki import SigningKeyError, SigningSettings, load_signer
-from labcert.signing import signing_settings
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -22,13 +19,12 @@ def key_source(settings: SigningSettings) -> str:
     return f"development PKI in {settings.dev_dir} (`labcert pki init`)"
 
 
-def key_health(app: Flask) -> dict[str, Any]:
+def key_health(settings: SigningSettings) -> dict[str, Any]:
     """Describe the signing key: where it comes from, its certificate, and what needs attention.
 
     The answer has `ok`, `source`, `error` (why no key can be used, else None), `info` (the
     certificate as `LabSigner.info()` describes it, else None) and `warnings` (plain sentences).
     """
-    settings = signing_settings(app)
     health: dict[str, Any] = {"ok": False, "source": key_source(settings), "error": None,
                               "info": None, "warnings": []}
     try:

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from labcert.errors import Conflict, NotFound, ValidationFailed
 from labcert.extensions import db
-from labcert.models import ORGANIZATION_ROLES, ROLES, Organization, User
+from labcert.models import User
 from labcert.services import accounts
 from labcert.services.audit import record
 from labcert.services.unit_of_work import transactional
@@ -49,29 +49,6 @@ def user_by_email(email: str) -> User:
     return user
 
 
-def _organization(organization_id: int | None) -> Organization | None:
-    if organization_id is None:
-        return None
-    org = db.session.get(Organization, organization_id)
-    if org is None:
-        raise ValidationFailed.of([("organization", "Choose an organisation from the list.")])
-    return org
-
-
-def _role_problems(role: str, org: Organization | None) -> list[tuple[str, str]]:
-    """Say what is wrong with this pairing of role and organisation."""
-    if role not in ROLES:
-        return [("role", f"Choose one of: {', '.join(ROLES)}.")]
-    if role in ORGANIZATION_ROLES:
-        if org is None:
-            return [("organization", f"A {role} user belongs to a {role}: choose one.")]
-        if org.kind != role:
-            return [("organization", f"{org.name} is a {org.kind}, not a {role}.")]
-    elif org is not None and org.kind != "lab":
-        return [("organization", f"A {role} works for the lab, not for {org.name} ({org.kind}).")]
-    return []
-
-
 def _keep_an_admin(user: User) -> None:
     """Refuse to take away the last active administrator."""
     if user.role != "admin" or not user.is_active_account:
@@ -85,32 +62,15 @@ def _keep_an_admin(user: User) -> None:
         raise Conflict(LAST_ADMIN.format(email=user.email))
 
 
-def create_user(actor: User | None, *, email: str, name: str, role: str, password: str,
-                organization_id: int | None, must_change_password: bool = True) -> User:
-    """Create an account in an existing organisation that fits the role."""
-    org = _organization(organization_id)
-    problems = _role_problems(role, org)
-    if problems:
-        raise ValidationFailed.of(problems)
-    return accounts.create_user(actor, email=email, name=name, role=role, password=password,
-                                organization=org.name if org else None,
-                                must_change_password=must_change_password)
-
-
 @transactional
 def update_user(actor: User | None, user_id: int, *, email: str, name: str, role: str,
                 organization_id: int | None) -> dict[str, list[Any]]:
     """Change e-mail, name, role and organisation; return the changes as {field: [old, new]}."""
     user = get_user(user_id)
-    org = _organization(organization_id)
+    org = accounts.organization_by_id(organization_id)
     email = accounts.normalise_email(email)
-    problems = _role_problems(role, org)
-    if not accounts.EMAIL_RE.match(email):
-        problems.append(("email", "Enter an e-mail address such as name@example.com."))
-    elif email != user.email and accounts.find_user(email) is not None:
-        problems.append(("email", f"An account for {email} already exists."))
-    if not name.strip():
-        problems.append(("name", "Enter the person's name."))
+    problems = accounts.role_problems(role, org) + accounts.identity_problems(
+        email, name, current=user)
     if problems:
         raise ValidationFailed.of(problems)
     if role != "admin":

@@ -10,48 +10,31 @@ from sqlalchemy import select
 
 from labcert.errors import NotFound
 from labcert.extensions import db
-from labcert.models import Certificate, VerificationLog
+from labcert.lifecycles.certificate import WORDS
+from labcert.models import Certificate
 from labcert.pki import InvalidQrToken, read_qr_token, verify_pdf
 from labcert.services.certificates import find_certificate
-from labcert.signing import current_signer
-
-STATUS_WORDS = {
-    "valid": "Valid: the certificate is in force.",
-    "suspended": "Suspended: the certificate is not in force while suspended; do not rely on it.",
-    "withdrawn": "Withdrawn: the certificate is no longer in force and will not return.",
-    "superseded": "Superseded: a newer revision replaces this certificate; rely on that one.",
-    "expired": "Expired: the certificate's validity period has ended.",
-}
-
-
-def log(number: str | None, channel: str, outcome: str) -> None:
-    """Record one verification (time, certificate, channel, outcome) and commit it."""
-    db.session.add(VerificationLog(certificate_number=number, channel=channel, outcome=outcome))
-    db.session.commit()
-
-
-def _successor(certificate: Certificate) -> str | None:
-    if certificate.superseded_by_id is None:
-        return None
-    successor = db.session.get(Certificate, certificate.superseded_by_id)
-    return successor.number if successor else None
+from labcert.services.settings import ServiceSettings
+from labcert.services.verification_log import log_check
 
 
 def public_status(certificate: Certificate, today: date) -> dict[str, Any]:
     """Return the public facts of a certificate: status, holder, product, dates, hash."""
     status = certificate.effective_status(today)
-    product = certificate.snapshot.get("product", {})
+    facts = certificate.facts
     reason = certificate.status_reason if status != "expired" else \
         f"valid until {certificate.valid_until.isoformat()}"
+    successor = certificate.successor
     return {
         "number": certificate.number, "revision": certificate.revision, "status": status,
-        "status_message": STATUS_WORDS[status], "status_reason": reason,
+        "status_message": WORDS[status].sentence, "status_reason": reason,
         "status_changed_at": certificate.status_changed_at,
-        "superseded_by": _successor(certificate), "market": certificate.market,
-        "criteria_set": certificate.criteria_set,
-        "holder": certificate.snapshot.get("holder", {}).get("name"),
-        "product": {k: product.get(k) for k in ("brand", "model", "marketing_name",
-                                                "hardware_version", "software_version")},
+        "superseded_by": successor.number if successor else None, "market": certificate.market,
+        "criteria_set": certificate.criteria_set, "holder": facts.holder.name,
+        "product": {"brand": facts.product.brand, "model": facts.product.model,
+                    "marketing_name": facts.product.marketing_name,
+                    "hardware_version": facts.product.hardware_version,
+                    "software_version": facts.product.software_version},
         "issued_at": certificate.issued_at, "valid_until": certificate.valid_until,
         "pdf_sha256": certificate.pdf_sha256,
     }
@@ -61,12 +44,12 @@ def status_by_number(number: str, today: date, channel: str = "number") -> dict[
     """Answer 'is this certificate registered and in force?' for a number."""
     certificate = find_certificate(number)
     if certificate is None:
-        log(None, channel, "unknown_number")
+        log_check(None, channel, "unknown_number")
         raise NotFound(f"No certificate numbered {number.strip()!r} is registered by this lab. "
                        "Check the number printed at the top of the certificate; a certificate "
                        "that is not in this register was not issued by this lab.")
     answer = public_status(certificate, today)
-    log(certificate.number, channel, answer["status"])
+    log_check(certificate.number, channel, answer["status"])
     return answer
 
 
@@ -79,9 +62,9 @@ class QrCheck:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def check_qr_token(certificate: Certificate, token: str) -> QrCheck:
+def check_qr_token(certificate: Certificate, token: str, settings: ServiceSettings) -> QrCheck:
     """Check a QR token offline-style (the lab's key) and against the registry's record."""
-    signer = current_signer()
+    signer = settings.signer()
     try:
         facts = read_qr_token(token, [signer.certificate, *signer.trust_roots],
                               expected_number=certificate.number)
@@ -95,9 +78,10 @@ def check_qr_token(certificate: Certificate, token: str) -> QrCheck:
                    facts)
 
 
-def verify_upload(data: bytes, today: date, channel: str = "pdf") -> dict[str, Any]:
+def verify_upload(data: bytes, today: date, settings: ServiceSettings,
+                  channel: str = "pdf") -> dict[str, Any]:
     """Check an uploaded PDF: signature, signer, integrity, registration and status."""
-    signer = current_signer()
+    signer = settings.signer()
     checked = verify_pdf(data, list(signer.trust_roots), signer.certificate)
     checks = [{"name": c.name, "ok": c.ok, "message": c.message} for c in checked.checks]
     registered = db.session.scalar(select(Certificate).where(
@@ -109,7 +93,7 @@ def verify_upload(data: bytes, today: date, channel: str = "pdf") -> dict[str, A
                        "message": f"This exact file is registered as certificate "
                                   f"{registered.number}."})
         checks.append({"name": "status", "ok": status == "valid",
-                       "message": STATUS_WORDS[status] + (f" Reason: {registered.status_reason}"
+                       "message": WORDS[status].sentence + (f" Reason: {registered.status_reason}"
                                                           if registered.status_reason
                                                           and status != "valid" else "")})
     else:
@@ -122,6 +106,6 @@ def verify_upload(data: bytes, today: date, channel: str = "pdf") -> dict[str, A
                        "message": "No status: the file is not a registered certificate."})
     authentic = checked.is_pdf and checked.authentic and registered is not None
     outcome = "authentic" if authentic else "not_authentic"
-    log(number, channel, f"{outcome}:{status or 'unregistered'}")
+    log_check(number, channel, f"{outcome}:{status or 'unregistered'}")
     return {"verdict": outcome, "number": number, "status": status, "checks": checks,
             "sha256": checked.sha256, "is_pdf": checked.is_pdf}

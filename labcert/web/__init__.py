@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import Flask
 
-from labcert.extensions import db, login_manager
+from labcert.extensions import login_manager
 from labcert.models import User
+from labcert.services.accounts import load_user as load_active_user
+
+LAB_PAGES = ("lab_applications", "lab_csv", "lab_instruments", "lab_results")
 
 
 @login_manager.user_loader
@@ -13,8 +18,7 @@ def load_user(user_id: str) -> User | None:
     """Return the signed-in user; a deactivated account is signed out at once."""
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    return load_active_user(int(user_id))
 
 
 def init_app(app: Flask) -> None:
@@ -25,6 +29,7 @@ def init_app(app: Flask) -> None:
         auth,
         certificates,
         criteria,
+        filters,
         home,
         lab,
         navigation,
@@ -33,7 +38,10 @@ def init_app(app: Flask) -> None:
         wellknown,
     )
 
+    for module in LAB_PAGES:  # they attach their routes to lab.bp, so load them before it registers
+        import_module(f"labcert.web.{module}")
     navigation.init_app(app)
+    filters.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"

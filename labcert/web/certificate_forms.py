@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from labcert.certificate_facts import AMENDABLE
+
 
 class ReasonForm(FlaskForm):
     """Suspend, reinstate or withdraw, with the reason verifiers will read."""
@@ -24,3 +26,16 @@ class AmendForm(FlaskForm):
     software_version = StringField("Software version", validators=[Optional(), Length(max=100)])
     hardware_version = StringField("Hardware version", validators=[Optional(), Length(max=100)])
     address = StringField("Holder address", validators=[Optional(), Length(max=200)])
+    factory_sites = TextAreaField("Factory sites (one per line; replaces the list)",
+                                  validators=[Optional(), Length(max=2000)])
+
+    def changes(self) -> dict[str, str | list[str]]:
+        """Return the amendable facts the reviewer filled in, as the service takes them."""
+        changes: dict[str, str | list[str]] = {}
+        for name in AMENDABLE:
+            text = (getattr(self, name).data or "").strip()
+            if text and name == "factory_sites":
+                changes[name] = [line.strip() for line in text.splitlines() if line.strip()]
+            elif text:
+                changes[name] = text
+        return changes

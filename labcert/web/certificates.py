@@ -10,14 +10,16 @@ from werkzeug import Response as WerkzeugResponse
 
 from labcert.access import STAFF
 from labcert.errors import Conflict, ValidationFailed
+from labcert.lifecycles import certificate as lifecycle
+from labcert.runtime import service_settings
 from labcert.services import certificates as service
+from labcert.services.lists import visible_certificates
 from labcert.web.certificate_forms import AmendForm, ReasonForm
 from labcert.web.forms import populate_errors
 from labcert.web.guard import page
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 VIEWERS = (*STAFF, "manufacturer")
-ACTIONS = {"suspend": "Suspend", "reinstate": "Reinstate", "withdraw": "Withdraw"}
 
 
 @bp.route("/")
@@ -26,16 +28,17 @@ def index() -> str:
     """List the certificates the user may see."""
     market = request.args.get("market") or None
     return render_template("certificates/index.html", today=date.today(), market=market,
-                           certificates=service.visible_certificates(current_user, market))
+                           certificates=visible_certificates(current_user, market))
 
 
 def _detail(number: str, reason_form: ReasonForm | None = None,
             amend_form: AmendForm | None = None, status: int = 200) -> tuple[str, int]:
     certificate = service.get_certificate(current_user, number)
-    allowed = [a for a, (starts, _) in service.TRANSITIONS.items()
-               if certificate.status in starts]
-    return render_template("certificates/show.html", c=certificate, today=date.today(),
-                           allowed=allowed, labels=ACTIONS,
+    today = date.today()
+    allowed = certificate.allowed_actions(today)
+    return render_template("certificates/show.html", c=certificate, facts=certificate.facts,
+                           today=today, allowed=allowed, actions=lifecycle.ACTIONS,
+                           status_actions=lifecycle.STATUS_ACTIONS,
                            reason_form=reason_form or ReasonForm(),
                            amend_form=amend_form or AmendForm(prefix="amend")), status
 
@@ -62,7 +65,7 @@ def change_status(number: str) -> tuple[str, int] | WerkzeugResponse:
     """Suspend, reinstate or withdraw the certificate with a reason."""
     form = ReasonForm()
     action = form.action.data or ""
-    if action not in ACTIONS:
+    if action not in lifecycle.STATUS_ACTIONS:
         form.reason.errors = ["Choose suspend, reinstate or withdraw."]
         return _detail(number, reason_form=form, status=422)
     if not form.validate_on_submit():
@@ -83,11 +86,9 @@ def amend(number: str) -> tuple[str, int] | WerkzeugResponse:
     form = AmendForm(prefix="amend")
     if not form.validate_on_submit():
         return _detail(number, amend_form=form, status=422)
-    changes = {name: getattr(form, name).data.strip()
-               for name in ("marketing_name", "software_version", "hardware_version", "address")
-               if (getattr(form, name).data or "").strip()}
     try:
-        new = service.amend(current_user, number, form.reason.data, changes)
+        new = service.amend(current_user, number, form.reason.data, form.changes(),
+                            settings=service_settings())
     except ValidationFailed as error:
         populate_errors(form, error)
         form.form_errors.extend(m for k, v in error.details.items() if k == "changes" for m in v)

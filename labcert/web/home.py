@@ -7,9 +7,9 @@ from flask_login import current_user
 from werkzeug import Response
 
 from labcert.access import ANY_USER, public
+from labcert.lifecycles.application import EDITABLE
 from labcert.models import Application, User
-from labcert.services.applications import visible_applications
-from labcert.services.states import EDITABLE
+from labcert.services.lists import visible_applications
 from labcert.web.guard import page
 from labcert.web.review import oldest_first
 

@@ -6,13 +6,12 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
 
 from labcert.errors import Conflict, ValidationFailed
-from labcert.extensions import db
-from labcert.models import APPLICATION_STATES, STAFF_ROLES, Application, Organization
+from labcert.lifecycles import application as lifecycle
+from labcert.models import STAFF_ROLES, Application
 from labcert.rules import UnknownCriteriaSet, load_registry
 from labcert.rules.applicability import FACTS
 from labcert.services.applications import (
@@ -20,8 +19,9 @@ from labcert.services.applications import (
     create_application,
     get_application,
     submit_application,
-    visible_applications,
 )
+from labcert.services.lists import visible_applications
+from labcert.services.organizations import organizations_of_kind
 from labcert.web.forms import populate_errors
 from labcert.web.guard import page
 from labcert.web.lab import bp, form_status
@@ -52,8 +52,7 @@ def market_choices(today: date) -> list[SelectChoice]:
 
 def manufacturer_choices() -> list[SelectChoice]:
     """Return the manufacturers a technician may apply for."""
-    rows = db.session.scalars(select(Organization).where(Organization.kind == "manufacturer")
-                              .order_by(Organization.name))
+    rows = organizations_of_kind("manufacturer")
     return [SelectChoice("", "Choose the manufacturer…"),
             *(SelectChoice(str(o.id), o.name) for o in rows)]
 
@@ -63,10 +62,10 @@ def manufacturer_choices() -> list[SelectChoice]:
 def applications() -> str:
     """List the applications the user may see, optionally of one state."""
     state = request.args.get("state", "")
-    state = state if state in APPLICATION_STATES else ""
+    state = state if state in lifecycle.STATES else ""
     rows = visible_applications(current_user, state or None)
     return render_template("lab/applications.html", applications=rows, state=state,
-                           states=APPLICATION_STATES)
+                           states=lifecycle.STATES)
 
 
 @bp.route("/applications/new", methods=["GET", "POST"])
@@ -133,7 +132,7 @@ def submit(application_id: int) -> tuple[str, int] | Response:
 
 
 @bp.route("/applications/<int:application_id>/cancel", methods=["POST"])
-@page("technician", "manufacturer")
+@page(*lifecycle.CANCELLERS)
 def cancel(application_id: int) -> tuple[str, int] | Response:
     """Cancel an application that is not final, with a reason."""
     item = get_application(current_user, application_id)

@@ -21,12 +21,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from labcert.errors import ValidationFailed
 from labcert.rules.applicability import FACTS
-from labcert.services.applications import CATEGORIES, TECHNOLOGIES
+from labcert.rules.inputs import CATEGORIES, TECHNOLOGIES
 
 SPLIT = re.compile(r"[,\n\r;]+")
 TECHNOLOGY_LABELS = {"gsm": "GSM (2G)", "umts": "UMTS (3G)", "lte": "LTE (4G)", "nr": "NR (5G)",
                      "wlan": "WLAN (Wi-Fi)", "bluetooth": "Bluetooth", "nfc": "NFC",
-                     "gnss": "GNSS (GPS)"}
+                     "gnss": "GNSS (GPS)", "uwb": "UWB (ultra-wideband)",
+                     "fm": "FM radio receiver"}
 FACT_LABELS = {"foldable": "The phone folds (foldable)",
                "has_internet": "It connects to the internet",
                "processes_personal_data": "It processes personal data",

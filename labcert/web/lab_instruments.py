@@ -9,12 +9,12 @@ from flask_login import current_user
 from werkzeug import Response
 
 from labcert.errors import ValidationFailed
-from labcert.extensions import db
 from labcert.models import Instrument, utcnow
 from labcert.services.instruments import (
     all_instruments,
     calibration_problem,
     create_instrument,
+    get_instrument,
     record_calibration,
 )
 from labcert.web.forms import populate_errors
@@ -58,8 +58,7 @@ def instruments() -> tuple[str, int] | Response:
 @page(*ROLES)
 def calibrate(instrument_id: int) -> tuple[str, int] | Response:
     """Record a new calibration of an instrument."""
-    item = db.get_or_404(Instrument, instrument_id,
-                         description=f"No instrument with id {instrument_id}.")
+    item = get_instrument(instrument_id)
     form = CalibrationForm()
     if request.method == "GET":
         form.calibrated_at.data = date.today()

@@ -13,6 +13,7 @@ from labcert.errors import Conflict, ValidationFailed
 from labcert.models import Application, utcnow
 from labcert.rules import TestDef, UnknownCriteriaSet, load_registry
 from labcert.rules.model import COMPUTED
+from labcert.services.application_page import result_for, samples_of
 from labcert.services.applications import get_application
 from labcert.services.instruments import all_instruments
 from labcert.services.results import add_results, allowed_test_codes, correct_result
@@ -20,7 +21,6 @@ from labcert.services.samples import add_sample
 from labcert.web.forms import populate_errors
 from labcert.web.guard import page
 from labcert.web.lab import bp, form_status
-from labcert.web.lab_context import result_for, samples_of
 from labcert.web.lab_forms import SampleForm, renamed
 from labcert.web.lab_result_forms import (
     ResultForm,

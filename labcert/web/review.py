@@ -10,7 +10,9 @@ from wtforms import HiddenField, TextAreaField
 
 from labcert.errors import Conflict, ValidationFailed
 from labcert.models import Application
-from labcert.services.applications import get_application, visible_applications
+from labcert.runtime import service_settings
+from labcert.services.applications import get_application
+from labcert.services.lists import visible_applications
 from labcert.services.review import approve, entered_results, reject
 from labcert.web.forms import populate_errors
 from labcert.web.guard import page
@@ -81,7 +83,8 @@ def approve_application(application_id: int) -> tuple[str, int] | Response:
     if not form.validate_on_submit():
         return redirect(url_for("review.application", application_id=application_id))
     try:
-        approval = approve(current_user, application_id, expected_version=_version(form))
+        approval = approve(current_user, application_id, settings=service_settings(),
+                           expected_version=_version(form))
     except Conflict as error:
         return render_review(item, conflict=error.message, status=409)
     issued = ", ".join(c.number for c in approval.certificates) or "none yet"

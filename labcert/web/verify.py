@@ -16,6 +16,7 @@ from labcert.access import public
 from labcert.errors import NotFound, ValidationFailed
 from labcert.extensions import limiter
 from labcert.rules import load_registry
+from labcert.runtime import service_settings
 from labcert.services.certificates import find_certificate
 from labcert.services.shipment import check_shipment
 from labcert.services.verification import check_qr_token, status_by_number, verify_upload
@@ -66,7 +67,8 @@ def status(number: str) -> tuple[str, int] | str:
         return render_template("verify/unknown.html", number=number, message=error.message), 404
     qr = None
     if request.args.get("t"):
-        qr = check_qr_token(find_certificate(answer["number"]), request.args["t"][:600])
+        qr = check_qr_token(find_certificate(answer["number"]), request.args["t"][:600],
+                            service_settings())
     return render_template("verify/status.html", c=answer, qr=qr, json_ld=_json_ld(answer))
 
 
@@ -79,7 +81,8 @@ def pdf() -> tuple[str, int] | str:
     if not form.validate_on_submit() or not form.file.data:
         form.file.errors = ["Choose the certificate PDF to upload."]
         return render_template("verify/index.html", form=NumberForm(), pdf_form=form), 422
-    answer = verify_upload(read_pdf_upload(form.file.data), date.today(), channel="page_pdf")
+    answer = verify_upload(read_pdf_upload(form.file.data), date.today(), service_settings(),
+                           channel="page_pdf")
     return render_template("verify/pdf_result.html", r=answer)
 
 

@@ -119,7 +119,7 @@ def test_the_lab_logo_is_stored_and_given_to_certificates(client, auth, data, mi
     lab = make_organization(kind="lab", name="LabCert Test Lab", country="PK",
                             address="Plot 12, Lahore", accreditation_number="PNAC-TL-1")
     assert _upload(client, lab, data, "anything.bin").status_code == 302
-    assert lab_profile() == {"name": "LabCert Test Lab", "address": "Plot 12, Lahore",
+    assert lab_profile("Fallback Lab") == {"name": "LabCert Test Lab", "address": "Plot 12, Lahore",
                              "accreditation_number": "PNAC-TL-1", "country": "PK",
                              "logo": data, "logo_mimetype": mimetype}
     assert f"data:{mimetype};base64," in text(client.get(f"/admin/organizations/{lab.id}"))
@@ -132,9 +132,10 @@ def test_a_new_logo_replaces_the_old_one_and_can_be_removed(client, auth) -> Non
     lab = make_organization(kind="lab")
     _upload(client, lab, SVG)
     _upload(client, lab, PNG)
-    assert lab_profile()["logo_mimetype"] == "image/png"
+    assert lab_profile("Fallback Lab")["logo_mimetype"] == "image/png"
     assert client.post(f"/admin/organizations/{lab.id}/logo/remove").status_code == 302
-    assert lab_profile()["logo"] is None and lab_profile()["logo_mimetype"] is None
+    profile = lab_profile("Fallback Lab")
+    assert profile["logo"] is None and profile["logo_mimetype"] is None
     assert len(events("organization.remove_logo")) == 1
     assert client.post(f"/admin/organizations/{lab.id}/logo/remove").status_code == 409
 
@@ -160,7 +161,7 @@ def test_a_logo_is_judged_by_its_content_not_its_name(client, auth, data, messag
     response = _upload(client, lab, data, "logo.png")
     assert response.status_code == 422
     assert message in text(response) and 'id="logo-error"' in text(response)
-    assert lab_profile()["logo"] is None
+    assert lab_profile("Fallback Lab")["logo"] is None
     assert events("organization.set_logo") == []
 
 
@@ -171,6 +172,6 @@ def test_only_the_lab_has_a_logo(app) -> None:
 
 
 def test_the_lab_profile_falls_back_to_the_configured_name(app) -> None:
-    profile = lab_profile()
+    profile = lab_profile(app.config["LAB_NAME"])
     assert profile["name"] == app.config["LAB_NAME"]
     assert profile["logo"] is None and profile["accreditation_number"] == ""

@@ -16,7 +16,7 @@ import labcert.services.issuance as issuance
 from labcert import create_app
 from labcert.extensions import db
 from labcert.models import User
-from labcert.services.review import approve
+from tests.factories import approve
 
 
 def allocate_then_die(year: int) -> tuple[str, int]:

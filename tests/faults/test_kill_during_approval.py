@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from labcert.extensions import db
 from labcert.models import Application, AuditEvent, Certificate, CertificateCounter, User
-from labcert.services.review import approve
+from tests.factories import approve
 
 PROJECT = Path(__file__).resolve().parents[2]
 

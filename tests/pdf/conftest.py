@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from labcert.pdf import build_context, canonical_json, qr_facts, render_certificate_pdf
-from labcert.pdf.sample import LAB_NAME, sample_snapshot
+from labcert.certificate_facts import CertificateFacts
+from labcert.pdf import build_context, render_certificate_pdf
 from labcert.pki import LabSigner, SigningSettings, init_dev_pki, load_signer, make_qr_token
+from labcert.specimen import LAB_NAME, specimen_snapshot
 
 PUBLIC_URL = "http://127.0.0.1:5000"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -20,13 +21,13 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 @pytest.fixture
 def snapshot() -> dict[str, Any]:
     """Return a fresh realistic snapshot."""
-    return sample_snapshot()
+    return specimen_snapshot()
 
 
 @pytest.fixture
 def make_snapshot() -> Callable[..., dict[str, Any]]:
     """Return the snapshot factory: make_snapshot(**top_level_overrides)."""
-    return sample_snapshot
+    return specimen_snapshot
 
 
 @pytest.fixture(scope="session")
@@ -53,12 +54,12 @@ def foreign_signer(tmp_path_factory: pytest.TempPathFactory) -> LabSigner:
 
 def issue(snapshot: dict[str, Any], signer: LabSigner) -> tuple[bytes, bytes]:
     """Run the issuance path: token, context, render, sign; return (unsigned, signed) PDFs."""
-    number = snapshot["certificate"]["display_number"]
-    token = make_qr_token(signer, qr_facts(snapshot))
+    facts = CertificateFacts.from_json(snapshot)
+    token = make_qr_token(signer, facts.qr_facts())
     context = build_context(
-        snapshot, verification_url=f"{PUBLIC_URL}/verify/{number}", qr_token=token
+        facts, verification_url=f"{PUBLIC_URL}/verify/{facts.number}", qr_token=token
     )
-    unsigned = render_certificate_pdf(context, canonical_json(snapshot))
+    unsigned = render_certificate_pdf(context, facts.canonical_json())
     return unsigned, signer.sign_pdf(unsigned)
 
 
@@ -71,7 +72,7 @@ def issue_certificate() -> Callable[[dict[str, Any], LabSigner], tuple[bytes, by
 @pytest.fixture(scope="session")
 def issued(lab_signer: LabSigner) -> tuple[bytes, bytes]:
     """Issue the standard certificate once per session: (unsigned, signed) PDF bytes."""
-    return issue(sample_snapshot(), lab_signer)
+    return issue(specimen_snapshot(), lab_signer)
 
 
 @pytest.fixture(scope="session")

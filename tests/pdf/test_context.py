@@ -6,12 +6,15 @@ from typing import Any
 
 from markupsafe import Markup
 
+from labcert.certificate_facts import CertificateFacts
 from labcert.pdf import build_context
 
 
 def _context(snapshot: dict[str, Any], token: str = "ABC234") -> dict[str, Any]:
     return build_context(
-        snapshot, verification_url="https://lab.example/verify/LC-2026-000123", qr_token=token
+        CertificateFacts.from_json(snapshot),
+        verification_url="https://lab.example/verify/LC-2026-000123",
+        qr_token=token,
     )
 
 

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labcert.pdf import qr_facts
+from labcert.certificate_facts import CertificateFacts
 from labcert.pdf.qr import make_qr, qr_url
 from labcert.pki import InvalidQrToken, LabSigner, make_qr_token, read_qr_token
 
@@ -24,7 +24,7 @@ URL_UNRESERVED = set(string.ascii_letters + string.digits + "-._~")
 
 @pytest.fixture
 def facts(snapshot: dict[str, Any]) -> dict[str, Any]:
-    return qr_facts(snapshot)
+    return CertificateFacts.from_json(snapshot).qr_facts()
 
 
 def test_token_round_trips_the_facts(lab_signer: LabSigner, facts: dict[str, Any]) -> None:
@@ -34,7 +34,7 @@ def test_token_round_trips_the_facts(lab_signer: LabSigner, facts: dict[str, Any
 
 
 def test_facts_come_from_the_snapshot_and_hash_its_canonical_json(snapshot: dict[str, Any]) -> None:
-    facts = qr_facts(snapshot)
+    facts = CertificateFacts.from_json(snapshot).qr_facts()
 
     assert facts == {
         "number": "LC-2026-000123",
@@ -47,13 +47,13 @@ def test_facts_come_from_the_snapshot_and_hash_its_canonical_json(snapshot: dict
         "data_sha256": facts["data_sha256"],
     }
     snapshot["samples"][0]["imei"] = "867531090000037"
-    assert qr_facts(snapshot)["data_sha256"] != facts["data_sha256"]
+    assert CertificateFacts.from_json(snapshot).qr_facts()["data_sha256"] != facts["data_sha256"]
 
 
 def test_the_issue_day_is_the_utc_day_printed_on_the_certificate(snapshot: dict[str, Any]) -> None:
     snapshot["certificate"]["issued_at"] = "2026-11-21T23:30:00-05:00"
 
-    assert qr_facts(snapshot)["issued_on"] == "2026-11-22"
+    assert CertificateFacts.from_json(snapshot).qr_facts()["issued_on"] == "2026-11-22"
 
 
 def test_token_is_url_safe_and_qr_alphanumeric(
@@ -232,4 +232,4 @@ def test_the_printed_qr_code_scans_to_the_url_with_a_valid_token(
     url, _, token = scanned.partition("?t=")
     assert url == "http://127.0.0.1:5000/verify/LC-2026-000123"
     facts = read_qr_token(token, [lab_signer.certificate], expected_number="LC-2026-000123")
-    assert facts == qr_facts(snapshot)
+    assert facts == CertificateFacts.from_json(snapshot).qr_facts()

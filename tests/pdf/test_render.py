@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from labcert.pdf import CertificateRenderer, build_context, canonical_json, render_certificate_pdf
+from labcert.certificate_facts import CertificateFacts, canonical_json
+from labcert.pdf import CertificateRenderer, build_context, render_certificate_pdf
 from labcert.pki import LabSigner
 
 
@@ -31,7 +32,9 @@ def _squeeze(text: str) -> str:
 
 def _context(snapshot: dict[str, Any]) -> dict[str, Any]:
     return build_context(
-        snapshot, verification_url="http://127.0.0.1:5000/verify/LC-2026-000123", qr_token="ABC234"
+        CertificateFacts.from_json(snapshot),
+        verification_url="http://127.0.0.1:5000/verify/LC-2026-000123",
+        qr_token="ABC234",
     )
 
 

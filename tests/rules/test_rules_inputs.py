@@ -221,7 +221,8 @@ def test_bad_product_facts_are_reported_per_field():
     assert details["product.brand"] == ["must be text"]
     assert details["product.technologies.1"][0].startswith("unknown technology '5g'")
     assert "did you mean 'bluetooth'" in details["product.technologies.2"][0]
-    assert details["product.tacs.0"] == ["'3520' is not a TAC (8 digits)"]
+    assert details["product.tacs.0"] == [
+        "a TAC is the first 8 digits of the IMEI; '3520' is not 8 digits"]
     assert details["product.foldable"] == ["must be true or false"]
     assert details["product.sample_imeis"] == ["must be a list of text values"]
     assert "floats are refused" in details["product.battery_wh"][0]

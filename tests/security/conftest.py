@@ -145,7 +145,7 @@ def quick_amendments(monkeypatch: pytest.MonkeyPatch) -> None:
     printed; test_an_amendment_reason_of_the_allowed_length... renders one for real.
     """
     monkeypatch.setattr("labcert.services.certificates.render_and_sign",
-                        lambda signer, snapshot: (b"%PDF-1.7 probe", "probe-token"))
+                        lambda signer, facts, settings: (b"%PDF-1.7 probe", "probe-token"))
 
 
 def bearer(world: World, key: str) -> dict[str, str]:

@@ -18,10 +18,9 @@ from labcert.rules.checks import luhn_check_digit
 from labcert.services.applications import submit_application
 from labcert.services.organizations import set_logo
 from labcert.services.results import add_results
-from labcert.services.review import approve
 from labcert.services.samples import add_sample
 from labcert.services.tokens import issue_token
-from tests.factories import make_instrument, make_organization, make_user
+from tests.factories import approve, make_instrument, make_organization, make_user
 from tests.workflow.conftest import Lab, example, result_items
 
 LOGO = (b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'

@@ -11,8 +11,8 @@ from labcert.extensions import db
 from labcert.models import Application, Evaluation, Review, utcnow
 from labcert.services.applications import submit_application
 from labcert.services.results import add_results
-from labcert.services.review import approve, reject
-from tests.factories import make_user
+from labcert.services.review import reject
+from tests.factories import approve, make_user
 from tests.web.conftest import (
     make_submitted_application,
     make_tested_application,

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from labcert.services.review import approve
+from tests.factories import approve
 
 
 @pytest.fixture

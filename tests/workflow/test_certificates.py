@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from labcert.extensions import db
 from labcert.models import AuditEvent, Certificate, CertificateCounter
 from labcert.pki import verify_pdf
-from labcert.services.review import approve
 from labcert.signing import current_signer
+from tests.factories import approve
 
 
 @pytest.fixture
@@ -139,7 +139,7 @@ def test_expired_is_derived_from_valid_until_everywhere(lab, api, certificate) -
             .get_json()["status"] == "expired"
 
 
-def test_the_lab_logo_is_pinned_in_the_snapshot_and_drawn_on_the_certificate(lab, tmp_path,
+def test_the_lab_logo_is_pinned_in_the_snapshot_and_drawn_on_the_certificate(lab,
                                                                              monkeypatch) -> None:
     import hashlib
 
@@ -148,7 +148,6 @@ def test_the_lab_logo_is_pinned_in_the_snapshot_and_drawn_on_the_certificate(lab
     png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
            b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe"
            b"\xa75\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
-    monkeypatch.setattr("labcert.services.logos._folder", lambda: tmp_path)
     set_logo(None, find_lab().id, png)
     seen = {}
     from labcert.services import issuance

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from labcert.services.review import approve
+from tests.factories import approve
 
 
 @pytest.fixture

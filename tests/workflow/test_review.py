@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from labcert.extensions import db
 from labcert.models import Certificate, CertificateCounter, Evaluation, Review
-from labcert.services.review import approve
+from tests.factories import approve
 
 ON_POSTGRES = os.environ.get("LABCERT_TEST_DATABASE_URL", "").startswith("postgres")
 needs_postgres = pytest.mark.skipif(

@@ -6,7 +6,8 @@ import pytest
 
 from labcert.extensions import db
 from labcert.services.applications import cancel_application
-from labcert.services.review import approve, reject
+from labcert.services.review import reject
+from tests.factories import approve
 
 
 def _state(lab, name: str):

@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 
 from labcert.extensions import db
 from labcert.models import VerificationLog
-from labcert.pdf.sample import sample_snapshot
 from labcert.pki import SigningSettings, init_dev_pki, load_signer
+from labcert.runtime import service_settings
 from labcert.services.issuance import render_and_sign
-from labcert.services.review import approve
 from labcert.signing import current_signer
+from labcert.specimen import specimen_facts
+from tests.factories import approve
 
 
 @pytest.fixture
@@ -112,7 +113,7 @@ def test_an_appended_update_is_tampering(client, certificate) -> None:
 def test_a_pdf_signed_by_a_foreign_key_is_not_from_the_lab(client, certificate, tmp_path) -> None:
     init_dev_pki(tmp_path / "forger", "Forgery Ltd")
     forger = load_signer(SigningSettings(dev_dir=tmp_path / "forger"))
-    pdf, _ = render_and_sign(forger, certificate.snapshot)
+    pdf, _ = render_and_sign(forger, certificate.facts, service_settings())
     body = _upload(client, pdf).get_json()
     assert body["verdict"] == "not_authentic"
     checks = _checks(body)
@@ -120,7 +121,7 @@ def test_a_pdf_signed_by_a_foreign_key_is_not_from_the_lab(client, certificate, 
 
 
 def test_a_validly_signed_but_unregistered_pdf_is_not_authentic(app, client) -> None:
-    pdf, _ = render_and_sign(current_signer(), sample_snapshot())
+    pdf, _ = render_and_sign(current_signer(), specimen_facts(), service_settings())
     body = _upload(client, pdf).get_json()
     checks = _checks(body)
     assert checks["signature"] and checks["signer"] and checks["integrity"]

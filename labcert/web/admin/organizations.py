@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
@@ -27,10 +25,9 @@ def _details(form: OrganizationForm) -> dict[str, object]:
 
 def _logo_src(org: Organization) -> str | None:
     """Return the logo as a data: address for an <img> (the CSP allows data: images)."""
-    logo = logos.load(org.id) if org.kind == "lab" else None
-    if logo is None:
+    if org.kind != "lab" or org.logo is None or org.logo_mimetype is None:
         return None
-    return f"data:{logo[1]};base64,{base64.b64encode(logo[0]).decode('ascii')}"
+    return logos.data_uri(org.logo, org.logo_mimetype)
 
 
 def _organization_page(org: Organization, *, form: OrganizationForm | None = None,

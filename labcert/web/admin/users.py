@@ -7,6 +7,7 @@ from werkzeug import Response
 
 from labcert.errors import Conflict, ValidationFailed
 from labcert.models import ROLES, User, utcnow
+from labcert.services import accounts
 from labcert.services import organizations as organization_service
 from labcert.services import tokens as token_service
 from labcert.services import users as user_service
@@ -63,7 +64,7 @@ def new_user() -> str | Response:
     form = _with_organizations(UserCreateForm())
     if form.validate_on_submit():
         try:
-            account = user_service.create_user(
+            account = accounts.create_user(
                 me(), email=form.email.data or "", name=form.name.data or "",
                 role=form.role.data or "", password=form.password.data or "",
                 organization_id=form.organization.data,

@@ -1,14 +1,17 @@
-"""A realistic certificate snapshot for template previews, benchmarks and tests.
+"""A specimen certificate: realistic facts for template previews, benchmarks and tests.
 
 Shaped exactly as the issuance service stores snapshots (JSON-safe, decimals as strings), with
 every case the certificate must show: upper, lower and range limits, dB units, observations, a
-computed check, an unconfirmed figure and a result provided by others.
+computed check, an unconfirmed figure and a result provided by others. (A specimen of the
+document, not a phone sample.)
 """
 
 from __future__ import annotations
 
 import copy
 from typing import Any
+
+from labcert.certificate_facts import CertificateFacts
 
 LAB_NAME = "LabCert Demo Testing Laboratory"
 
@@ -25,7 +28,7 @@ def _outcome(criterion: str, title: str, test: str, **fields: Any) -> dict[str, 
     }
 
 
-def sample_snapshot(**overrides: Any) -> dict[str, Any]:
+def specimen_snapshot(**overrides: Any) -> dict[str, Any]:
     """Return a realistic snapshot shaped as the services store it, with top-level overrides."""
     snapshot: dict[str, Any] = {
         "certificate": {
@@ -42,6 +45,7 @@ def sample_snapshot(**overrides: Any) -> dict[str, Any]:
             "address": "Plot 12, Sundar Industrial Estate, Lahore, Pakistan",
             "accreditation_number": "PNAC-TL-000 (demo)",
             "country": "PK",
+            "logo_sha256": None,
         },
         "signatory": {"name": "Ayesha Khan", "role": "Authorized signatory (reviewer)"},
         "holder": {
@@ -256,3 +260,8 @@ def sample_snapshot(**overrides: Any) -> dict[str, Any]:
     for key, value in overrides.items():
         snapshot[key] = value
     return copy.deepcopy(snapshot)
+
+
+def specimen_facts(**overrides: Any) -> CertificateFacts:
+    """Return the specimen as typed certificate facts (top-level snapshot overrides allowed)."""
+    return CertificateFacts.from_json(specimen_snapshot(**overrides))

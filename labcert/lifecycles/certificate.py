@@ -1,0 +1,89 @@
+"""The certificate lifecycle: statuses, the actions that change them, and their words.
+
+Adding a status is one edit here (STORED or DERIVED, WORDS, RANK and the actions that lead to
+it) plus one migration for the CHECK constraint the model builds from STORED.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+STORED = ("valid", "suspended", "withdrawn", "superseded")
+DERIVED = ("expired",)  # computed from valid_until, never stored
+STATUSES = STORED + DERIVED
+IN_FORCE = "valid"
+FINAL = frozenset({"withdrawn", "superseded"})
+# Statuses that turn into `expired` once valid_until has passed.
+EXPIRING = frozenset({"valid", "suspended"})
+
+
+@dataclass(frozen=True)
+class Action:
+    """A lifecycle action: the statuses it starts from and the status it leads to."""
+
+    name: str
+    label: str
+    starts: frozenset[str]
+    to: str
+    needs_reason: bool = True
+    on_expired: bool = True  # may it be taken once the certificate has expired?
+
+
+ACTIONS: Mapping[str, Action] = {
+    "suspend": Action("suspend", "Suspend", frozenset({"valid"}), "suspended"),
+    "reinstate": Action("reinstate", "Reinstate", frozenset({"suspended"}), "valid"),
+    "withdraw": Action("withdraw", "Withdraw", frozenset({"valid", "suspended"}), "withdrawn"),
+    "amend": Action("amend", "Amend", frozenset({"valid"}), "superseded", on_expired=False),
+}
+STATUS_ACTIONS = ("suspend", "reinstate", "withdraw")  # the ones that only change the status
+
+
+@dataclass(frozen=True)
+class Words:
+    """How a status is told: a short label and the sentence a verifier reads."""
+
+    label: str
+    sentence: str
+
+
+WORDS: Mapping[str, Words] = {
+    "valid": Words("valid", "Valid: the certificate is in force."),
+    "suspended": Words("suspended", "Suspended: the certificate is not in force while "
+                       "suspended; do not rely on it."),
+    "withdrawn": Words("withdrawn", "Withdrawn: the certificate is no longer in force and will "
+                       "not return."),
+    "superseded": Words("superseded", "Superseded: a newer revision replaces this certificate; "
+                        "rely on that one."),
+    "expired": Words("expired", "Expired: the certificate's validity period has ended."),
+}
+# When several certificates could answer for one product, the lower rank is the one to show.
+RANK: Mapping[str, int] = {"valid": 0, "suspended": 1, "expired": 2, "superseded": 3,
+                           "withdrawn": 4}
+
+
+def check_constraint(column: str = "status") -> str:
+    """Return the SQL CHECK expression that keeps the column to the stored statuses."""
+    return f"{column} IN ({', '.join(repr(s) for s in STORED)})"
+
+
+def effective_status(status: str, valid_until: date, today: date) -> str:
+    """Return the status people see: `expired` once valid_until has passed."""
+    if status in EXPIRING and today > valid_until:
+        return "expired"
+    return status
+
+
+def action_refusal(action: str, status: str, valid_until: date, today: date) -> str | None:
+    """Say why `action` is not possible for a certificate, or None if it is."""
+    rule = ACTIONS[action]
+    shown = effective_status(status, valid_until, today)
+    if status not in rule.starts or (shown == "expired" and not rule.on_expired):
+        return f"it is {shown}"
+    return None
+
+
+def allowed_actions(status: str, valid_until: date, today: date) -> list[str]:
+    """List the actions the lifecycle allows now, in display order."""
+    return [name for name in ACTIONS if action_refusal(name, status, valid_until, today) is None]

@@ -1,0 +1,44 @@
+"""Record that something happened, in the outbox, inside the caller's transaction.
+
+Beside `audit.record` (the trail of who did what), a service calls `happened` for the events
+that background work reacts to: certificates issued or changing status, applications rejected.
+The row commits or rolls back with the change itself, so no event is ever announced for a change
+that did not happen, and none is lost when a process dies after the commit.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from labcert.extensions import db
+from labcert.models import OutboxEvent, User
+
+KINDS = frozenset({
+    "application.rejected",
+    "certificate.issued",
+    "certificate.suspended",
+    "certificate.reinstated",
+    "certificate.withdrawn",
+    "certificate.superseded",
+})
+
+
+def happened(kind: str, entity_type: str, entity_id: object, data: dict[str, Any] | None = None,
+             actor: User | None = None) -> OutboxEvent:
+    """Add an outbox event to the current transaction (the calling service commits)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown outbox event kind {kind!r}; add it to KINDS first")
+    event = OutboxEvent(kind=kind, entity_type=entity_type, entity_id=str(entity_id),
+                        data=json.loads(json.dumps(data or {}, default=str)),
+                        actor_id=actor.id if actor else None)
+    db.session.add(event)
+    return event
+
+
+def pending(limit: int = 100) -> list[OutboxEvent]:
+    """Return the events not yet relayed, oldest first."""
+    return list(db.session.scalars(select(OutboxEvent).where(OutboxEvent.relayed_at.is_(None))
+                                   .order_by(OutboxEvent.id).limit(limit)))

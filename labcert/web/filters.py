@@ -1,0 +1,29 @@
+"""Template filters every page uses: timestamps and exact decimals for people."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask
+
+from labcert.rules.numbers import fmt
+
+
+def when(value: datetime | date | None) -> str:
+    """Format a timestamp (stored in UTC) or a date for people."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return value.isoformat()
+
+
+def num(value: Decimal | None) -> str:
+    """Format an exact decimal as written, never in exponent form."""
+    return "" if value is None else fmt(value)
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters with the app's templates."""
+    app.jinja_env.filters.update(when=when, num=num)
