@@ -53,3 +53,22 @@ class Conflict(DomainError):
     """The object is not in a state that allows this, or changed meanwhile."""
 
     status = 409
+
+
+def describe_size(size: int) -> str:
+    """Say a size the way the limits are set: in MiB, KiB or bytes."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MiB"
+    return f"{size / 1024:g} KiB" if size >= 1024 else f"{size} bytes"
+
+
+class UploadTooLarge(DomainError):
+    """An uploaded file over its limit: one status (413) and one message, wherever it comes."""
+
+    status = 413
+
+    def __init__(self, limit: int, field: str = "file") -> None:
+        message = (f"The file is larger than the limit of {describe_size(limit)}; "
+                   "split it or make it smaller.")
+        super().__init__(message, {field: [message]})
+        self.limit = limit

@@ -1,12 +1,17 @@
-"""Upload checks: size and type, decided by content, before anything is parsed."""
+"""Upload checks: size and type, decided by content, before anything is parsed.
+
+Every upload (PDF to verify, CSV of results, shipment list) is read through `read_limited`,
+so a file over LABCERT_MAX_UPLOAD_BYTES is refused the same way everywhere: 413 with one message.
+"""
 
 from __future__ import annotations
 
+from typing import IO
+
 from flask import current_app
 from werkzeug.datastructures import FileStorage
-from werkzeug.exceptions import RequestEntityTooLarge
 
-from labcert.errors import DomainError
+from labcert.errors import DomainError, UploadTooLarge
 
 
 class UnsupportedUpload(DomainError):
@@ -15,13 +20,22 @@ class UnsupportedUpload(DomainError):
     status = 415
 
 
-def read_limited(upload: FileStorage) -> bytes:
-    """Read an upload, refusing it once it passes MAX_UPLOAD_BYTES."""
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
-    data = upload.stream.read(limit + 1)
-    if len(data) > limit:
-        raise RequestEntityTooLarge(f"The file is larger than {limit // (1024 * 1024)} MB.")
+def upload_limit() -> int:
+    """Return the largest upload accepted, in bytes (LABCERT_MAX_UPLOAD_BYTES)."""
+    return int(current_app.config["MAX_UPLOAD_BYTES"])
+
+
+def check_size(data: bytes, field: str = "file") -> bytes:
+    """Return the data if it is within the upload limit, else refuse it with 413."""
+    if len(data) > upload_limit():
+        raise UploadTooLarge(upload_limit(), field)
     return data
+
+
+def read_limited(upload: FileStorage | IO[bytes], field: str = "file") -> bytes:
+    """Read an upload (a form file or a stream), refusing it once it passes the limit."""
+    stream = upload.stream if isinstance(upload, FileStorage) else upload
+    return check_size(stream.read(upload_limit() + 1), field)
 
 
 def read_pdf_upload(upload: FileStorage) -> bytes:

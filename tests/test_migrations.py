@@ -29,7 +29,7 @@ def test_the_schema_is_at_the_latest_revision(app) -> None:
 
 
 def test_db_upgrade_works_on_an_empty_sqlite_file(tmp_path, monkeypatch) -> None:
-    from labcert.cli import main
+    from labcert.console import main
 
     url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
     monkeypatch.setenv("LABCERT_DATABASE_URL", url)

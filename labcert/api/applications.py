@@ -19,7 +19,7 @@ from labcert.api.lab_schemas import (
 )
 from labcert.lifecycles import application as lifecycle
 from labcert.services import applications as service
-from labcert.services.evaluations import evaluate_application
+from labcert.services.evaluations import shown_evaluations
 from labcert.services.lists import visible_applications
 from labcert.services.results import results_of
 from labcert.services.review import reviews_of
@@ -34,9 +34,9 @@ def detail(application: Any) -> dict[str, Any]:
     """Return an application with samples, results and the current evaluation summary."""
     samples = list(application.samples)
     imeis = {s.id: s.imei for s in samples}
-    summary = [{"market": m.market, "criteria_set": m.criteria_set.ref,
-                "verdict": (d := m.evaluation.to_dict())["verdict"], "missing": d["missing"]}
-               for m in evaluate_application(application)]
+    summary = [{"market": e["market"], "criteria_set": e["criteria_set"],
+                "verdict": e["verdict"], "missing": e["missing"]}
+               for e in shown_evaluations(application)]
     rejected = [r for r in reviews_of(application) if r.decision == "rejected"]
     return {**present.application_item(application), "version": application.version,
             "submitted_at": application.submitted_at, "decided_at": application.decided_at,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 
-from labcert.api import accepts, present
+from labcert.api import present
 from labcert.api.auth import api_user, current_api_user
 from labcert.api.blueprint import Blueprint
+from labcert.api.content_types import accepts
 from labcert.api.lab_schemas import (
     AcceptedSchema,
     InstrumentSchema,
@@ -20,6 +21,7 @@ from labcert.services.csv_import import import_results
 from labcert.services.instruments import create_instrument
 from labcert.services.results import add_results
 from labcert.services.samples import add_sample
+from labcert.uploads import check_size, read_limited
 
 bp = Blueprint("api_lab_inputs", __name__, url_prefix="/api/v1",
                description="Samples, results, instruments")
@@ -54,12 +56,8 @@ def _csv_bytes() -> bytes:
         upload = request.files.get("file")
         if upload is None:
             raise ValidationFailed.of([("file", "Send the CSV in a multipart field named 'file'.")])
-        data = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
-    else:
-        data = request.get_data(cache=False)
-    if len(data) > current_app.config["MAX_UPLOAD_BYTES"]:
-        raise ValidationFailed.of([("file", "The CSV is larger than the upload limit.")])
-    return data
+        return read_limited(upload)
+    return check_size(request.get_data(cache=False))
 
 
 @bp.route("/applications/<int:application_id>/results.csv", methods=["POST"])

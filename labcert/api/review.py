@@ -16,7 +16,7 @@ from labcert.api.lab_schemas import DecisionSchema, RejectSchema
 from labcert.runtime import service_settings
 from labcert.services import review
 from labcert.services.applications import get_application
-from labcert.services.evaluations import evaluate_application
+from labcert.services.evaluations import shown_evaluations
 
 bp = Blueprint("api_review", __name__, url_prefix="/api/v1/applications",
                description="Evaluation and review")
@@ -50,9 +50,8 @@ class ApplicationStateSchema(Schema):
 @api_user(*STAFF, "manufacturer")
 @bp.response(200, MarketEvaluationSchema(many=True))
 def evaluation(application_id: int) -> list[dict[str, Any]]:
-    """Evaluate the application for every target market now."""
-    application = get_application(current_api_user(), application_id)
-    return [item.to_dict() for item in evaluate_application(application)]
+    """Show each market's evaluation: as approved once approved, else evaluated now."""
+    return shown_evaluations(get_application(current_api_user(), application_id))
 
 
 @bp.route("/<int:application_id>/approve", methods=["POST"])

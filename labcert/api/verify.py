@@ -9,8 +9,8 @@ from flask import current_app, request
 from marshmallow import Schema, fields
 
 from labcert.access import public
-from labcert.api import accepts
 from labcert.api.blueprint import Blueprint
+from labcert.api.content_types import accepts
 from labcert.errors import ValidationFailed
 from labcert.extensions import limiter
 from labcert.runtime import service_settings

@@ -126,8 +126,7 @@ def list_tokens(email: str, as_json: bool) -> None:
     rows = [{"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at,
              "expires_at": t.expires_at, "last_used_at": t.last_used_at,
              "revoked_at": t.revoked_at,
-             "status": "revoked" if t.revoked_at else "expired" if t.expires_at <= now
-             else "active"} for t in token_service.list_tokens(user)]
+             "status": t.status(now)} for t in token_service.list_tokens(user)]
     lines = [f"{r['id']:>6}  {r['prefix']}…  {r['status']:<8} expires "
              f"{r['expires_at']:%Y-%m-%d}  {r['name']}" for r in rows]
     emit(rows, "\n".join(lines) or f"{user.email} has no API tokens.", as_json)

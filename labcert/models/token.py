@@ -29,9 +29,17 @@ class ApiToken(db.Model):
 
     user: Mapped[User] = relationship()
 
+    def status(self, now: datetime) -> str:
+        """Return `revoked`, `expired`, `owner_inactive` or `active` at `now`."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "active" if self.user.is_active else "owner_inactive"
+
     def is_usable(self, now: datetime) -> bool:
         """Tell whether the token may authenticate a request at `now`."""
-        return self.revoked_at is None and self.expires_at > now and self.user.is_active
+        return self.status(now) == "active"
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.prefix}… user={self.user_id}>"

@@ -6,7 +6,7 @@ import base64
 import hashlib
 import xml.etree.ElementTree as ET
 
-from labcert.errors import ValidationFailed
+from labcert.errors import UploadTooLarge, ValidationFailed
 
 MAX_BYTES = 512 * 1024
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
@@ -54,7 +54,7 @@ def check(data: bytes) -> str:
     if not data:
         raise _refuse("Choose an image file to upload.")
     if len(data) > MAX_BYTES:
-        raise _refuse(f"The logo is {len(data) // 1024} KB; the limit is {MAX_BYTES // 1024} KB.")
+        raise UploadTooLarge(MAX_BYTES, "logo")
     if data.startswith(_PNG):
         return "image/png"
     if data.startswith(_JPEG):

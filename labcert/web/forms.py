@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
-from labcert.errors import ValidationFailed
+from labcert.errors import DomainError
 
 
-def populate_errors(form: FlaskForm, error: ValidationFailed) -> None:
+def populate_errors(form: FlaskForm, error: DomainError) -> None:
     """Attach each (field, message) of a service refusal to the form field it names."""
     for name, messages in error.details.items():
         field = getattr(form, name.split(".")[0], None)

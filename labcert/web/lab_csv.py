@@ -8,15 +8,16 @@ import re
 import zlib
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug import Response
 from werkzeug.datastructures import FileStorage
 
-from labcert.errors import Conflict, ValidationFailed
+from labcert.errors import Conflict, UploadTooLarge, ValidationFailed, describe_size
 from labcert.models import Application
 from labcert.services.applications import get_application
 from labcert.services.csv_import import FIELDS, dry_run, import_results
+from labcert.uploads import check_size, read_limited, upload_limit
 from labcert.web.guard import page
 from labcert.web.lab import bp
 from labcert.web.lab_forms import CsvConfirmForm, CsvUploadForm
@@ -29,14 +30,6 @@ LINE = re.compile(r"^line (\d+)")
 PREVIEW_ROWS = 200  # a page of 50 000 rows helps nobody; rows with errors are always shown
 
 
-def _limit() -> int:
-    return int(current_app.config["MAX_UPLOAD_BYTES"])
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
-
-
 def read_upload(upload: FileStorage | None) -> bytes:
     """Return the uploaded bytes if they are a text CSV within the size limit."""
     if upload is None or not upload.filename:
@@ -45,10 +38,7 @@ def read_upload(upload: FileStorage | None) -> bytes:
         raise ValidationFailed.of([("file", f"{upload.filename} is not a .csv file.")])
     if (upload.mimetype or "") not in TEXT_TYPES:
         raise ValidationFailed.of([("file", f"{upload.filename} is {upload.mimetype}, not text.")])
-    data = upload.stream.read(_limit() + 1)
-    if len(data) > _limit():
-        raise ValidationFailed.of([("file", f"The file is larger than the limit of "
-                                            f"{_megabytes(_limit())}; split it.")])
+    data = read_limited(upload)
     if b"\x00" in data:
         raise ValidationFailed.of([("file", "The file holds binary data; export it as CSV text.")])
     return data
@@ -63,13 +53,14 @@ def unpack(text: str) -> bytes:
     """Decode the confirm form's bytes, refusing anything over the size limit."""
     try:
         inflater = zlib.decompressobj()
-        data = inflater.decompress(base64.urlsafe_b64decode(text.encode("ascii")), _limit() + 1)
+        data = inflater.decompress(base64.urlsafe_b64decode(text.encode("ascii")),
+                                   upload_limit() + 1)
     except (binascii.Error, zlib.error, ValueError, UnicodeEncodeError):
         raise ValidationFailed.of([("file", "The previewed file was lost; upload it again.")]) \
             from None
-    if len(data) > _limit() or inflater.unconsumed_tail:
-        raise ValidationFailed.of([("file", "The file is larger than the upload limit.")])
-    return data
+    if inflater.unconsumed_tail:
+        raise UploadTooLarge(upload_limit())
+    return check_size(data)
 
 
 def _preview(application: Application, data: bytes, filename: str,
@@ -93,18 +84,21 @@ def import_csv(application_id: int) -> tuple[str, int]:
     """Upload a results CSV and show what it holds before anything is stored."""
     application = get_application(current_user, application_id)
     form = CsvUploadForm()
+    status = 200
     if form.validate_on_submit():
         try:
             data = read_upload(form.file.data)
-        except ValidationFailed as error:
+        except (ValidationFailed, UploadTooLarge) as error:
             form.file.errors = [*error.details["file"]]
+            status = error.status
         else:
             context = _preview(application, data, form.file.data.filename)
             return render_template("lab/csv_preview.html", **context), \
                 422 if context["problems"] else 200
-    status = 422 if form.errors else 200
+    elif form.errors:
+        status = 422
     return render_template("lab/csv_upload.html", application=application, form=form,
-                           fields=FIELDS, limit=_megabytes(_limit())), status
+                           fields=FIELDS, limit=describe_size(upload_limit())), status
 
 
 @bp.route("/applications/<int:application_id>/import/confirm", methods=["POST"])
@@ -118,7 +112,7 @@ def confirm_csv(application_id: int) -> tuple[str, int] | Response:
     filename = (form.filename.data or "results.csv")[:200]
     try:
         data = unpack(form.payload.data or "")
-    except ValidationFailed as error:
+    except (ValidationFailed, UploadTooLarge) as error:
         flash(error.details["file"][0], "error")
         return redirect(url_for("lab.import_csv", application_id=application_id))
     try:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from labcert.extensions import db
 from labcert.models import TestResult
 from labcert.web import lab_csv
-from tests.factories import make_instrument, make_user
+from tests.factories import make_instrument
 from tests.web.conftest import make_application, make_sample, new_imei, text
 
 WHEN = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -117,19 +117,6 @@ def test_a_file_that_is_not_csv_text_is_refused_beside_the_field(client, sign_in
     assert re.search(r'id="file-error">\s*<li>report.pdf is not a .csv file', text(response))
     response = _upload(client, application.id, b"test\x00\x01", name="rig.csv")
     assert "binary data" in text(response)
-
-
-def test_a_file_over_the_upload_limit_is_refused(make_app) -> None:
-    app = make_app(MAX_UPLOAD_BYTES=100)
-    with app.app_context():
-        technician = make_user("technician")
-        application = make_application(technician)
-        client = app.test_client()
-        client.post("/login", data={"email": technician.email, "password":
-                                    "correct horse battery"})
-        response = _upload(client, application.id, b"test,value\n" + b"rohs.pb,1\n" * 20)
-        assert response.status_code == 422
-        assert "larger than the limit" in text(response)
 
 
 def test_a_tampered_payload_asks_for_the_file_again(client, sign_in) -> None:

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from labcert.services.audit import verify_chain
 from labcert.services.audit_search import AuditFilter, entity_types, search_events
-from labcert.web.admin import bp
+from labcert.web.admin.blueprint import bp
 from labcert.web.admin_forms import AuditFilterForm
 from labcert.web.guard import page
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
-from labcert.errors import Conflict, ValidationFailed
+from labcert.errors import Conflict, UploadTooLarge, ValidationFailed
 from labcert.models import ORGANIZATION_KINDS, Organization
 from labcert.services import logos
 from labcert.services import organizations as organization_service
 from labcert.web.account import me
-from labcert.web.admin import bp
+from labcert.web.admin.blueprint import bp
 from labcert.web.admin_forms import LogoForm, OrganizationCreateForm, OrganizationForm
 from labcert.web.forms import populate_errors
 from labcert.web.guard import page
@@ -98,16 +98,18 @@ def upload_logo(organization_id: int) -> tuple[str, int] | Response:
     """Replace the lab's logo, printed on its certificates."""
     org = organization_service.get_organization(organization_id)
     form = LogoForm()
+    status = 422
     if form.validate_on_submit():
         data = form.logo.data.read(logos.MAX_BYTES + 1)
         try:
             organization_service.set_logo(me(), org.id, data)
-        except ValidationFailed as error:
+        except (ValidationFailed, UploadTooLarge) as error:
             populate_errors(form, error)
+            status = error.status
         else:
             flash("The logo is saved; certificates issued from now on carry it.", "success")
             return redirect(url_for("admin.organization", organization_id=org.id))
-    return _organization_page(org, logo_form=form, status=422)
+    return _organization_page(org, logo_form=form, status=status)
 
 
 @bp.route("/organizations/<int:organization_id>/logo/remove", methods=["POST"])

@@ -6,7 +6,7 @@ from flask import current_app, render_template
 
 from labcert.services.signing_key import EXPIRY_WARNING_DAYS, key_health
 from labcert.signing import signing_settings
-from labcert.web.admin import bp
+from labcert.web.admin.blueprint import bp
 from labcert.web.guard import page
 
 

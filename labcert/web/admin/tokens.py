@@ -9,7 +9,7 @@ from labcert.models import utcnow
 from labcert.services import tokens as token_service
 from labcert.services import users as user_service
 from labcert.web.account import me
-from labcert.web.admin import bp
+from labcert.web.admin.blueprint import bp
 from labcert.web.guard import page
 
 

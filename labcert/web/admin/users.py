@@ -12,7 +12,7 @@ from labcert.services import organizations as organization_service
 from labcert.services import tokens as token_service
 from labcert.services import users as user_service
 from labcert.web.account import me
-from labcert.web.admin import bp
+from labcert.web.admin.blueprint import bp
 from labcert.web.admin_forms import (
     TemporaryPasswordForm,
     UserCreateForm,
