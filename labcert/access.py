@@ -29,9 +29,14 @@ def check_role(user: User, roles: Iterable[str]) -> None:
         raise PermissionDenied(f"This is for {who}; you are signed in as a {user.role}.")
 
 
+def sees_every_organization(user: User) -> bool:
+    """Tell whether the user sees every organisation's objects (lab staff do)."""
+    return user.role in STAFF_ROLES
+
+
 def can_see_organization(user: User, organization_id: int | None) -> bool:
     """Tell whether the user may see objects held by this organization."""
-    if user.role in STAFF_ROLES:
+    if sees_every_organization(user):
         return True
     return user.organization_id is not None and user.organization_id == organization_id
 

@@ -42,3 +42,25 @@ def test_db_upgrade_works_on_an_empty_sqlite_file(tmp_path, monkeypatch) -> None
 
     tables = set(inspect(create_engine(url)).get_table_names())
     assert {"application", "certificate", "audit_event", "test_result"} <= tables
+
+
+def _literals(sql: str) -> set[str]:
+    """Return the quoted values a CHECK expression names (PostgreSQL rewrites the rest)."""
+    import re
+
+    return set(re.findall(r"'([^']*)'", sql))
+
+
+def test_check_constraints_in_the_database_are_the_models(app) -> None:
+    """Alembic does not compare CHECK constraints: a new status without a migration fails here."""
+    from sqlalchemy import CheckConstraint
+
+    inspector = inspect(db.engine)
+    expected, found = {}, {}
+    for table in db.metadata.sorted_tables:
+        for constraint in table.constraints:
+            if isinstance(constraint, CheckConstraint):
+                expected[constraint.name] = _literals(str(constraint.sqltext))
+        for constraint in inspector.get_check_constraints(table.name):
+            found[constraint["name"]] = _literals(constraint["sqltext"])
+    assert found == expected

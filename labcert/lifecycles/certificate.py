@@ -21,21 +21,25 @@ EXPIRING = frozenset({"valid", "suspended"})
 
 @dataclass(frozen=True)
 class Action:
-    """A lifecycle action: the statuses it starts from and the status it leads to."""
+    """A lifecycle action: the statuses it starts from, the status it leads to, its event."""
 
     name: str
     label: str
     starts: frozenset[str]
     to: str
-    needs_reason: bool = True
+    event: str  # the outbox event that announces it to background work
     on_expired: bool = True  # may it be taken once the certificate has expired?
 
 
 ACTIONS: Mapping[str, Action] = {
-    "suspend": Action("suspend", "Suspend", frozenset({"valid"}), "suspended"),
-    "reinstate": Action("reinstate", "Reinstate", frozenset({"suspended"}), "valid"),
-    "withdraw": Action("withdraw", "Withdraw", frozenset({"valid", "suspended"}), "withdrawn"),
-    "amend": Action("amend", "Amend", frozenset({"valid"}), "superseded", on_expired=False),
+    "suspend": Action("suspend", "Suspend", frozenset({"valid"}), "suspended",
+                      "certificate.suspended"),
+    "reinstate": Action("reinstate", "Reinstate", frozenset({"suspended"}), "valid",
+                        "certificate.reinstated"),
+    "withdraw": Action("withdraw", "Withdraw", frozenset({"valid", "suspended"}), "withdrawn",
+                       "certificate.withdrawn"),
+    "amend": Action("amend", "Amend", frozenset({"valid"}), "superseded",
+                    "certificate.superseded", on_expired=False),
 }
 STATUS_ACTIONS = ("suspend", "reinstate", "withdraw")  # the ones that only change the status
 

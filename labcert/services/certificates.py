@@ -19,10 +19,6 @@ from labcert.services.settings import ServiceSettings
 from labcert.services.snapshot import lab_facts
 from labcert.services.unit_of_work import transactional
 
-# The outbox event each lifecycle action announces.
-ANNOUNCED = {"suspend": "certificate.suspended", "reinstate": "certificate.reinstated",
-             "withdraw": "certificate.withdrawn", "amend": "certificate.superseded"}
-
 
 def find_certificate(number: str) -> Certificate | None:
     """Return the certificate with this number (revision suffix included), if any."""
@@ -56,7 +52,8 @@ def _require(action: str, certificate: Certificate, today: Any) -> None:
 
 
 def _set_status(actor: User, certificate: Certificate, action: str, reason: str) -> None:
-    before, to = certificate.status, lifecycle.ACTIONS[action].to
+    rule = lifecycle.ACTIONS[action]
+    before, to = certificate.status, rule.to
     certificate.status, certificate.status_reason = to, reason
     certificate.status_changed_at = utcnow()
     db.session.add(CertificateEvent(certificate_id=certificate.id, action=action,
@@ -64,7 +61,7 @@ def _set_status(actor: User, certificate: Certificate, action: str, reason: str)
                                     actor_id=actor.id))
     record(actor, f"certificate.{action}", "certificate", certificate.number,
            {"from": before, "to": to, "reason": reason})
-    events.happened(ANNOUNCED[action], "certificate", certificate.number,
+    events.happened(rule.event, "certificate", certificate.number,
                     {"holder_id": certificate.holder_id, "from": before, "to": to,
                      "reason": reason, "superseded_by": _number(certificate.superseded_by_id)},
                     actor=actor)

@@ -14,15 +14,13 @@ from typing import Any
 from sqlalchemy import select
 
 from labcert.extensions import db
+from labcert.lifecycles import certificate as certificate_lifecycle
 from labcert.models import OutboxEvent, User
 
 KINDS = frozenset({
     "application.rejected",
     "certificate.issued",
-    "certificate.suspended",
-    "certificate.reinstated",
-    "certificate.withdrawn",
-    "certificate.superseded",
+    *(action.event for action in certificate_lifecycle.ACTIONS.values()),
 })
 
 
