@@ -8,6 +8,7 @@ from decimal import Decimal, localcontext
 
 from .applicability import applies
 from .checks import CHECKS
+from .criteria_set import CriteriaSet
 from .decision import (
     CONDITIONAL_FAIL,
     CONDITIONAL_PASS,
@@ -22,7 +23,7 @@ from .evaluation import Evaluation, Governing, MissingCriterion, Outcome
 from .explain import context, measurement_reason, missing_reason, observation_reason
 from .facts import ProductFacts, Result
 from .matching import select
-from .model import COMPUTED, MEASUREMENT, CriteriaSet, Criterion
+from .model import COMPUTED, MEASUREMENT, Criterion
 from .numbers import ENGINE_CONTEXT, HUNDRED
 from .units import UnitError, factor
 

@@ -7,8 +7,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .explain import limit_text
 from .frozen import EMPTY, FrozenDict
 from .model import Criterion, DecisionRule, Limit
+from .serialize import limit_to_dict, num
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,19 @@ class Governing:
     conditions: FrozenDict[str] = EMPTY
     sample_imei: str | None = None
     k: Decimal | None = None  # coverage factor as stated; U is used as given whatever k is
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the governing result as JSON-safe data."""
+        return {
+            "value": num(self.value),
+            "unit": self.unit,
+            "uncertainty": num(self.uncertainty),
+            "k": num(self.k),
+            "observation": self.observation,
+            "ref": self.ref,
+            "conditions": dict(self.conditions),
+            "sample_imei": self.sample_imei,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +75,26 @@ class Outcome:
     def unit(self) -> str | None:
         """Return the unit the limit and governing value are in."""
         return self.definition.unit
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the outcome in the API shape."""
+        criterion = self.definition
+        return {
+            "criterion": self.criterion,
+            "title": criterion.title,
+            "test": criterion.test,
+            "verdict": self.verdict,
+            "rule": criterion.rule.name,
+            "limit": limit_to_dict(criterion.limit),
+            "limit_text": limit_text(criterion.limit, criterion.unit),
+            "unit": criterion.unit,
+            "governing": None if self.governing is None else self.governing.to_dict(),
+            "reason": self.reason,
+            "standard": criterion.standard,
+            "confirmed": criterion.confirmed,
+            "required": criterion.required,
+            "results_judged": self.results_judged,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +136,24 @@ class Evaluation:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the evaluation as JSON-safe data in the API shape (Decimals as exact text)."""
-        from .serialize import evaluation_to_dict
-
-        return evaluation_to_dict(self)
+        return {
+            "criteria_set": self.criteria_set,
+            "verdict": self.verdict,
+            "verdict_reason": self.verdict_reason,
+            "outcomes": [o.to_dict() for o in self.outcomes],
+            "missing": list(self.missing),
+            "missing_criteria": [
+                {
+                    "criterion": m.criterion,
+                    "test": m.test,
+                    "required": m.required,
+                    "reason": m.reason,
+                }
+                for m in self.missing_criteria
+            ],
+            "not_applicable": list(self.not_applicable),
+            "not_in_force": list(self.not_in_force),
+            "accept_conditional_pass": self.accept_conditional_pass,
+            "engine_version": self.engine_version,
+            "evaluated_on": self.evaluated_on.isoformat(),
+        }

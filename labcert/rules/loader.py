@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 
 from .applicability import FACTS, OPERATORS
 from .catalogue import load_catalogue, schema_errors
+from .criteria_set import CriteriaSet
 from .errors import CriteriaError
 from .examples import build_examples
 from .frozen import FrozenDict
@@ -22,7 +23,6 @@ from .model import (
     OBSERVATION_RULE,
     Applicability,
     Catalogue,
-    CriteriaSet,
     Criterion,
     DecisionRule,
     Limit,
