@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Any
+from decimal import Decimal, localcontext
+from typing import Any, NamedTuple
 
 from .explain import limit_text
+from .facts import Result
 from .frozen import EMPTY, FrozenDict
+from .limits import ComputedLimit, computed_limit_text, computed_to_dict, reason_at, shown_limit
 from .model import Criterion, DecisionRule, Limit
+from .numbers import ENGINE_CONTEXT
 from .serialize import limit_to_dict, num
 
 
@@ -40,6 +43,21 @@ class Governing:
         }
 
 
+class Row(NamedTuple):
+    """Hold one judged result of a criterion the lab reports as a list (e.g. a peak list)."""
+
+    # A NamedTuple, not a dataclass: the engine makes one per listed result in its hot loop.
+
+    result: Result
+    value: Decimal | None  # in the criterion's unit; None when it could not be converted
+    uncertainty: Decimal | None
+    verdict: str
+    margin: Decimal | None  # inside the decision zone, after any excess U; negative outside
+    computed: ComputedLimit | None = None
+    error: str = ""
+    governing: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """Hold one criterion's verdict with its governing result and a one-line reason."""
@@ -50,6 +68,8 @@ class Outcome:
     reason: str
     governing: Governing | None
     results_judged: int
+    computed: ComputedLimit | None = None  # the governing result's limit, if computed
+    rows: tuple[Row, ...] = ()  # every judged result, when the criterion has `reported_per`
 
     @property
     def title(self) -> str:
@@ -77,16 +97,25 @@ class Outcome:
         return self.definition.unit
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the outcome in the API shape."""
+        """Return the outcome in the API shape; a computed limit replaces the criterion's."""
         criterion = self.definition
-        return {
+        governing = self.governing
+        with localcontext(ENGINE_CONTEXT):  # the shown limit and row reasons stay exact
+            limit, text = _limit_data(
+                criterion,
+                self.computed,
+                governing.value if governing else None,
+                governing.uncertainty if governing else None,
+            )
+            rows = [_row_to_dict(criterion, row) for row in self.rows]
+        data = {
             "criterion": self.criterion,
             "title": criterion.title,
             "test": criterion.test,
             "verdict": self.verdict,
             "rule": criterion.rule.name,
-            "limit": limit_to_dict(criterion.limit),
-            "limit_text": limit_text(criterion.limit, criterion.unit),
+            "limit": limit,
+            "limit_text": text,
             "unit": criterion.unit,
             "governing": None if self.governing is None else self.governing.to_dict(),
             "reason": self.reason,
@@ -95,6 +124,47 @@ class Outcome:
             "required": criterion.required,
             "results_judged": self.results_judged,
         }
+        if criterion.reported_per:
+            data["reported_per"] = criterion.reported_per
+            data["results"] = rows
+        return data
+
+
+def _limit_data(
+    criterion: Criterion, computed: ComputedLimit | None, y: Decimal | None, u: Decimal | None
+) -> tuple[dict[str, Any], str]:
+    if computed is None:
+        return limit_to_dict(criterion.limit), limit_text(criterion.limit, criterion.unit)
+    shown = shown_limit(computed.limit, criterion.rule, y, u)
+    return (
+        computed_to_dict(computed, shown, criterion.unit),
+        computed_limit_text(computed, shown, criterion.unit),
+    )
+
+
+def _row_to_dict(criterion: Criterion, row: Row) -> dict[str, Any]:
+    result = row.result
+    if row.value is None:
+        limit, text = _limit_data(criterion, None, None, None)
+        reason = f"{row.error} → {row.verdict}"
+        value, unit = result.value, result.unit
+    else:
+        limit, text = _limit_data(criterion, row.computed, row.value, row.uncertainty)
+        reason = reason_at(criterion, result, row.value, row.uncertainty, row.verdict, row.computed)
+        value, unit = row.value, criterion.unit
+    return {
+        "ref": result.ref,
+        "conditions": dict(result.conditions),
+        "value": num(value),
+        "unit": unit,
+        "uncertainty": num(row.uncertainty if row.value is not None else result.uncertainty),
+        "verdict": row.verdict,
+        "margin": num(row.margin),
+        "limit": limit,
+        "limit_text": text,
+        "reason": reason,
+        "governing": row.governing,
+    }
 
 
 @dataclass(frozen=True, slots=True)

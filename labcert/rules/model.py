@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .curves import Curve, Relaxation
 from .frozen import EMPTY, FrozenDict
 from .matching import Matcher
 
@@ -24,6 +25,7 @@ class ConditionDef:
     title: str
     type: str  # "text" | "number" | "choice"
     choices: tuple[str, ...] | None = None
+    unit: str = ""  # of a number condition, for display (e.g. "MHz")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +76,24 @@ class Catalogue:
 
 @dataclass(frozen=True, slots=True)
 class Limit:
-    """Hold a criterion's limit: max, min, range, equals or in, with inclusive ties."""
+    """Hold a criterion's limit: max, min, range, equals or in, with inclusive ties.
+
+    A max or min may instead follow a curve over a result condition (low/high are then None),
+    and relaxations may move a numeric limit outwards while a condition lies in a range.
+    """
 
     kind: str
     low: Decimal | None = None
     high: Decimal | None = None
     values: tuple[str, ...] = ()
     inclusive: bool = True
+    curve: Curve | None = None
+    relaxations: tuple[Relaxation, ...] = ()
+    varies: bool = field(init=False, repr=False, compare=False, default=False)
+
+    def __post_init__(self) -> None:
+        # Read once per judged result in the engine's loop: a plain attribute, not a property.
+        object.__setattr__(self, "varies", self.curve is not None or bool(self.relaxations))
 
     @property
     def is_numeric(self) -> bool:
@@ -163,6 +176,16 @@ class Criterion:
     confirmed: bool = True
     effective_from: date | None = None
     note: str = ""
+    reported_per: str | None = field(init=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        # The condition a lab reports one result per value of (a peak list over frequency_mhz):
+        # the one the limit varies over, else one the criterion matches by a numeric range.
+        if self.limit.curve is not None:
+            per: str | None = self.limit.curve.over
+        else:
+            per = next((n for n, m in self.conditions.items() if m.op == "range"), None)
+        object.__setattr__(self, "reported_per", per)
 
     def in_force(self, on: date) -> bool:
         """Tell whether the criterion applies on the given date."""

@@ -18,9 +18,15 @@ def num(value: Decimal | None) -> str | None:
 
 
 def limit_to_dict(limit: Limit) -> dict[str, Any]:
-    """Return {'max': x}, {'min': x}, {'range': [low, high]}, {'equals': v} or {'in': [...]}."""
-    if limit.kind == "max":
-        data: dict[str, Any] = {"max": num(limit.high)}
+    """Return {'max': x}, {'min': x}, {'range': [low, high]}, {'equals': v} or {'in': [...]}.
+
+    A curve takes the place of x in its file shape ({'over', 'segments', 'edges'}), and
+    relaxations are listed under 'relaxations'.
+    """
+    if limit.curve is not None:
+        data: dict[str, Any] = {limit.kind: limit.curve.to_data()}
+    elif limit.kind == "max":
+        data = {"max": num(limit.high)}
     elif limit.kind == "min":
         data = {"min": num(limit.low)}
     elif limit.kind == "range":
@@ -31,6 +37,8 @@ def limit_to_dict(limit: Limit) -> dict[str, Any]:
         data = {"in": list(limit.values)}
     if limit.is_numeric and not limit.inclusive:
         data["inclusive"] = False
+    if limit.relaxations:
+        data["relaxations"] = [r.to_data() for r in limit.relaxations]
     return data
 
 
@@ -66,4 +74,5 @@ def criterion_to_dict(criterion: Criterion) -> dict[str, Any]:
         if criterion.effective_from
         else None,
         "note": criterion.note or None,
+        "reported_per": criterion.reported_per,
     }
