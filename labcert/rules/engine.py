@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, localcontext
+from typing import Any
 
 from .applicability import applies
 from .checks import CHECKS
@@ -19,7 +20,7 @@ from .decision import (
     SEVERITY,
     distance,
 )
-from .evaluation import Evaluation, Governing, MissingCriterion, Outcome, Row
+from .evaluation import Evaluation, Governing, MissingCriterion, Outcome
 from .explain import context, missing_reason, observation_reason
 from .facts import ProductFacts, Result
 from .limits import ComputedLimit, limit_at, reason_at
@@ -121,7 +122,8 @@ def _measured(criterion: Criterion, matched: Sequence[Result]) -> Outcome:
     rule_fn = RULES[criterion.rule.name]
     limit, rule, unit = criterion.limit, criterion.rule, criterion.unit
     varies = limit.varies
-    rows: list[Row] | None = [] if criterion.reported_per else None
+    # One plain tuple per result of a reported list (Outcome.rows reads them as Rows later).
+    rows: list[tuple[Any, ...]] | None = [] if criterion.reported_per else None
     worst: _Worst | None = None
     errors: list[tuple[Result, str]] = []
     for result in matched:
@@ -133,7 +135,7 @@ def _measured(criterion: Criterion, matched: Sequence[Result]) -> Outcome:
             except UnitError as exc:
                 errors.append((result, str(exc)))
                 if rows is not None:
-                    rows.append(Row(result, None, None, INDETERMINATE, None, None, str(exc)))
+                    rows.append((result, None, None, INDETERMINATE, None, None, str(exc)))
                 continue
         computed = None
         applied = limit
@@ -146,7 +148,7 @@ def _measured(criterion: Criterion, matched: Sequence[Result]) -> Outcome:
             applied = computed.limit
         verdict, margin = rule_fn(rule, applied, distance(applied, y), u)
         if rows is not None:
-            rows.append(Row(result, y, u, verdict, margin, computed))
+            rows.append((result, y, u, verdict, margin, computed))
         severity = SEVERITY[verdict]
         if worst is None or severity > worst[0] or (severity == worst[0] and margin < worst[1]):
             worst = (severity, margin, result, y, u, verdict, computed)
@@ -171,7 +173,7 @@ def _measured(criterion: Criterion, matched: Sequence[Result]) -> Outcome:
             governing,
             len(matched),
             None,
-            _mark(rows, result),
+            *_listing(rows, result),
         )
     assert worst is not None
     _, _, result, y, u, verdict, computed = worst
@@ -189,19 +191,18 @@ def _measured(criterion: Criterion, matched: Sequence[Result]) -> Outcome:
         governing,
         len(matched),
         computed,
-        _mark(rows, result),
+        *_listing(rows, result),
     )
 
 
-def _mark(rows: list[Row] | None, governing: Result) -> tuple[Row, ...]:
-    """Return the rows with the governing result's flagged (no rows: the criterion has no list)."""
+def _listing(
+    rows: list[tuple[Any, ...]] | None, governing: Result
+) -> tuple[tuple[tuple[Any, ...], ...], int | None]:
+    """Return the rows of a reported list and the index of the governing result's row."""
     if not rows:
-        return ()
-    for index, row in enumerate(rows):
-        if row.result is governing:
-            rows[index] = row._replace(governing=True)
-            break
-    return tuple(rows)
+        return (), None
+    index = next(i for i, row in enumerate(rows) if row[0] is governing)
+    return tuple(rows), index
 
 
 def _observed(criterion: Criterion, matched: Sequence[Result]) -> Outcome:

@@ -69,7 +69,17 @@ class Outcome:
     governing: Governing | None
     results_judged: int
     computed: ComputedLimit | None = None  # the governing result's limit, if computed
-    rows: tuple[Row, ...] = ()  # every judged result, when the criterion has `reported_per`
+    listed: tuple[tuple[Any, ...], ...] = ()  # Row fields per result (see rows), kept as tuples
+    governing_row: int | None = None  # the index in `listed` of the governing result
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        """Return every judged result of a reported list (criterion.reported_per), in order."""
+        index = self.governing_row
+        return tuple(
+            Row(*fields)._replace(governing=True) if i == index else Row(*fields)
+            for i, fields in enumerate(self.listed)
+        )
 
     @property
     def title(self) -> str:
