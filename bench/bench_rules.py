@@ -1,12 +1,14 @@
 """Time the rule engine on a realistic application against a plain-Python Decimal baseline.
 
-Run: .venv/bin/python bench/bench_rules.py [--repeats N]
+Run: .venv/bin/python bench/bench_rules.py [--repeats N] [--on YYYY-MM-DD]
 
-The application has ~150 results (SAR per band x position x mass, RF per band, EMC per
-frequency, RoHS per material, observations). Both the engine and the baseline judge it against
+The application has 170 results (SAR per band x position x mass, RF per band, EMC per
+frequency including a ten-frequency mains conducted peak list judged against the CISPR 32 sloped
+limits, RoHS per material, observations). Both the engine and the baseline judge it against
 the six markets' sets in force on one date; the baseline does the same comparisons with plain
 tuples, dicts and Decimals (no dataclasses, no reasons), and the script checks that both reach
-the same verdicts before printing the medians and their ratio.
+the same verdicts before printing the medians and their ratio. The default date picks the 2026.11
+versions, whose mains conducted limits are curves; --on 2025-09-01 times the fixed-limit versions.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import argparse
 import statistics
 import time
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from labcert.rules import evaluate, load_registry, parse_product, parse_results
@@ -23,8 +25,10 @@ from labcert.rules.applicability import fact_value
 from labcert.rules.checks import CHECKS
 from labcert.rules.units import factor
 
-ON = date(2025, 9, 1)
+ON = date(2026, 12, 1)  # the 2026.11 versions, with the frequency-dependent limits
 MARKETS = ("eu-red", "us-fcc", "sa-cst", "ae-tdra", "eaeu", "pk-pta")
+# The same arithmetic as the engine's curves: 50 digits on the way, 34 in the limit.
+WIDE, LIMIT = Context(prec=50), Context(prec=34)
 SEVERITY = {"pass": 0, "conditional_pass": 1, "indeterminate": 2, "conditional_fail": 3, "fail": 4}
 
 
@@ -79,6 +83,8 @@ def application() -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "WLAN 2.4G": "19.2",
     }.items():
         results.append(_m("rf.conducted_power", dbm, "dBm", "0.6", band=band))
+    # An LTE channel at the band edge: the 1.5 dB relaxation (TS 36.101 NOTE 2) applies.
+    results.append(_m("rf.conducted_power", "19.4", "dBm", "0.6", band="LTE B1", band_edge_mhz=2))
     for band, dbm in {
         "LTE B2": "31.8",
         "GSM1900": "32.2",
@@ -146,8 +152,20 @@ def application() -> tuple[dict[str, Any], list[dict[str, Any]]]:
                     distance_m=3,
                 )
             )
-    for mhz in ("0.9", "2", "12", "25"):
-        for detector, level in (("QP", "44.1"), ("AV", "35.2")):
+    # The charger's mains conducted peak list: ten frequencies, four on the sloped segment.
+    for mhz, qp, av in (
+        ("0.16", "58.3", "47.1"),
+        ("0.2", "55.0", "44.2"),
+        ("0.3", "52.4", "41.8"),
+        ("0.45", "49.0", "38.3"),
+        ("0.9", "44.1", "35.2"),
+        ("2", "43.0", "34.9"),
+        ("5", "41.2", "33.0"),
+        ("12", "41.0", "33.9"),
+        ("25", "38.7", "30.2"),
+        ("30", "37.5", "29.9"),
+    ):
+        for detector, level in (("QP", qp), ("AV", av)):
             results.append(
                 _m("emc.conducted", level, "dBuV", "3.0", frequency_mhz=mhz, detector=detector)
             )
@@ -194,6 +212,17 @@ def compile_set(cs: Any) -> dict[str, Any]:
             else:
                 conditions.append((name, "prefix", m.values[0][0], None))
         applies = [(a.fact, a.op, a.value) for a in c.applies_if]
+        curve = None
+        if c.limit.curve is not None:
+            segments = []
+            for seg in c.limit.curve.segments:
+                logs = None
+                if seg.interpolation == "log10":
+                    log_low = WIDE.log10(seg.low)
+                    logs = (log_low, WIDE.subtract(WIDE.log10(seg.high), log_low))
+                segments.append((seg.low, seg.high, seg.at_low, seg.at_high, logs))
+            curve = (c.limit.curve.over, c.limit.curve.edges == "lower", segments)
+        relax = [(r.condition, r.when.low, r.when.high, r.low, r.high) for r in c.limit.relaxations]
         criteria.append(
             (
                 c.id,
@@ -213,6 +242,8 @@ def compile_set(cs: Any) -> dict[str, Any]:
                 applies,
                 c.effective_from,
                 c.required,
+                curve,
+                relax,
             )
         )
     return {"criteria": criteria, "accept": cs.accept_conditional_pass}
@@ -262,6 +293,25 @@ def _matches(conditions: list, result_conditions: dict) -> bool:
     return True
 
 
+def _curve_value(curve: tuple, conditions: dict) -> Decimal:
+    """Return a curve's limit at the result's condition value, computed by hand."""
+    over, lower_edge, segments = curve
+    x = conditions[over][1]
+    chosen = None
+    for seg in segments if lower_edge else reversed(segments):
+        if (x <= seg[1]) if lower_edge else (x >= seg[0]):
+            chosen = seg
+            break
+    low, high, at_low, at_high, logs = chosen
+    if logs is None or x == low:
+        return at_low
+    if x == high:
+        return at_high
+    share = WIDE.divide(WIDE.subtract(WIDE.log10(x), logs[0]), logs[1])
+    value = WIDE.add(at_low, WIDE.multiply(WIDE.subtract(at_high, at_low), share))
+    return value.normalize(LIMIT)
+
+
 def baseline(
     compiled: dict[str, Any],
     facts: dict[str, Any],
@@ -279,8 +329,8 @@ def baseline(
         test,
         kind,
         lkind,
-        low,
-        high,
+        compiled_low,
+        compiled_high,
         inclusive,
         allowed,
         unit,
@@ -292,6 +342,8 @@ def baseline(
         applies,
         effective,
         required,
+        curve,
+        relax,
     ) in compiled["criteria"]:
         if effective is not None and effective > on:
             continue
@@ -309,7 +361,7 @@ def baseline(
             missing_required = missing_required or required
             continue
         worst = -1
-        for value, runit, u, upct, observation, _ in matched:
+        for value, runit, u, upct, observation, result_conditions in matched:
             if kind == "observation":
                 verdict = "pass" if observation.casefold() in allowed else "fail"
             else:
@@ -320,6 +372,19 @@ def baseline(
                     u = None if u is None else u * f
                 if upct is not None:
                     u = upct * abs(y) / 100
+                low, high = compiled_low, compiled_high
+                if curve is not None or relax:
+                    if curve is not None:
+                        if lkind == "max":
+                            high = _curve_value(curve, result_conditions)
+                        else:
+                            low = _curve_value(curve, result_conditions)
+                    for name, r_min, r_max, r_low, r_high in relax:
+                        got = result_conditions.get(name)
+                        n = None if got is None else got[1]
+                        if n is not None and r_min <= n <= r_max:
+                            low = None if low is None else low + r_low
+                            high = None if high is None else high + r_high
                 d = (
                     high - y
                     if lkind == "max"
@@ -376,7 +441,9 @@ def main() -> None:
     """Build the application, check engine and baseline agree, and print both timings."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=300)
+    parser.add_argument("--on", type=date.fromisoformat, default=ON, help="evaluation date")
     args = parser.parse_args()
+    on = args.on
 
     registry = load_registry()
     product_data, result_data = application()
@@ -384,7 +451,7 @@ def main() -> None:
     start = time.perf_counter()
     results = parse_results(result_data, registry.catalogue)
     parse_ms = (time.perf_counter() - start) * 1000
-    sets = [registry.resolve(m, ON) for m in MARKETS]
+    sets = [registry.resolve(m, on) for m in MARKETS]
 
     compiled = [compile_set(cs) for cs in sets]
     index = plain_results(results)
@@ -419,24 +486,24 @@ def main() -> None:
     factors = {pair: factor(*pair) for pair in pairs}
 
     for cs, plain in zip(sets, compiled, strict=True):
-        evaluation = evaluate(cs, product, results, ON)
-        verdict, verdicts = baseline(plain, facts, index, factors, product, ON)
+        evaluation = evaluate(cs, product, results, on)
+        verdict, verdicts = baseline(plain, facts, index, factors, product, on)
         assert evaluation.verdict == verdict, (cs.ref, evaluation.verdict, verdict)
         assert evaluation.verdicts() == verdicts, cs.ref
 
     def engine_all() -> None:
         for cs in sets:
-            evaluate(cs, product, results, ON)
+            evaluate(cs, product, results, on)
 
     def baseline_all() -> None:
         for plain in compiled:
-            baseline(plain, facts, index, factors, product, ON)
+            baseline(plain, facts, index, factors, product, on)
 
     def to_dict_all() -> None:
         for evaluation in evaluations:
             evaluation.to_dict()
 
-    evaluations = [evaluate(cs, product, results, ON) for cs in sets]
+    evaluations = [evaluate(cs, product, results, on) for cs in sets]
     engine_all(), baseline_all()  # warm caches
     engine = median_ms(engine_all, args.repeats)
     plain = median_ms(baseline_all, args.repeats)

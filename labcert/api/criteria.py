@@ -53,6 +53,7 @@ class CriterionSchema(Schema):
     effective_from = fields.String(allow_none=True)
     kind = fields.String()
     note = fields.String(allow_none=True)
+    reported_per = fields.String(allow_none=True)
 
 
 class CriteriaSetSchema(Schema):
@@ -114,6 +115,8 @@ class OutcomeSchema(Schema):
     confirmed = fields.Boolean()
     required = fields.Boolean()
     results_judged = fields.Integer()
+    reported_per = fields.String()
+    results = fields.List(fields.Dict())  # one row per reported value (e.g. a peak list)
 
 
 class EvaluationSchema(Schema):

@@ -70,7 +70,7 @@ def chart_bars(outcomes: list[dict[str, Any]]) -> list[Bar]:
         unit = outcome.get("unit") or ""
         if value is None or (governing.get("unit") or unit) != unit:
             continue
-        low, high = _bounds(limit)
+        low, high = _bounds(limit.get("shown") or limit)  # a computed limit, as displayed
         if low is None and high is None:
             continue
         uncertainty = _decimal(governing.get("uncertainty")) or Decimal(0)

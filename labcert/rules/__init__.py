@@ -4,6 +4,7 @@ Imports nothing from Flask, SQLAlchemy or labcert.models.
 """
 
 from .catalogue import load_catalogue
+from .criteria_set import CriteriaSet
 from .engine import ENGINE_VERSION, evaluate
 from .errors import CriteriaError, InputError, UnknownCriteriaSet
 from .evaluation import Evaluation, Governing, MissingCriterion, Outcome
@@ -11,7 +12,7 @@ from .examples import run_examples
 from .facts import ProductFacts, Result
 from .inputs import parse_product
 from .loader import load_criteria_file
-from .model import Catalogue, CriteriaSet, Criterion, DecisionRule, Limit, TestDef
+from .model import Catalogue, Criterion, DecisionRule, Limit, TestDef
 from .registry import Registry, load_registry
 from .result_inputs import parse_results
 from .validation import validate_for

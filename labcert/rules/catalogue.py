@@ -19,7 +19,7 @@ from .yamlload import load_yaml
 
 CRITERIA_DIR = Path(__file__).resolve().parent.parent / "criteria"
 CATALOGUE_FILE = CRITERIA_DIR / "tests.yaml"
-_DICT_ENTRY = re.compile(r"\.(conditions|outcomes|reasons|product)\.")
+_DICT_ENTRY = re.compile(r"\.(conditions|outcomes|reasons|product|when)\.")
 
 
 def flatten(messages: Any, path: str = "") -> list[tuple[str, str]]:
@@ -64,7 +64,11 @@ def _build(data: dict[str, Any], file: str) -> Catalogue:
         if spec["type"] == "choice" and not spec.get("choices"):
             problems.append((f"conditions.{name}.choices", "a choice condition needs choices"))
         choices = tuple(spec["choices"]) if spec.get("choices") else None
-        condition_defs[name] = ConditionDef(name, spec["title"], spec["type"], choices)
+        if spec["unit"] and spec["type"] != "number":
+            problems.append((f"conditions.{name}.unit", "only a number condition has a unit"))
+        condition_defs[name] = ConditionDef(
+            name, spec["title"], spec["type"], choices, unit=spec["unit"]
+        )
     tests: dict[str, TestDef] = {}
     for index, spec in enumerate(data["tests"]):
         path = f"tests[{index}]"

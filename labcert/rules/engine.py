@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, localcontext
+from typing import Any
 
 from .applicability import applies
 from .checks import CHECKS
+from .criteria_set import CriteriaSet
 from .decision import (
     CONDITIONAL_FAIL,
     CONDITIONAL_PASS,
@@ -19,14 +21,17 @@ from .decision import (
     distance,
 )
 from .evaluation import Evaluation, Governing, MissingCriterion, Outcome
-from .explain import context, measurement_reason, missing_reason, observation_reason
+from .explain import context, missing_reason, observation_reason
 from .facts import ProductFacts, Result
+from .limits import ComputedLimit, limit_at, reason_at
 from .matching import select
-from .model import COMPUTED, MEASUREMENT, CriteriaSet, Criterion
+from .model import COMPUTED, MEASUREMENT, Criterion
 from .numbers import ENGINE_CONTEXT, HUNDRED
 from .units import UnitError, factor
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"  # 1.1: limits computed from a result's conditions (curves, relaxations)
+# (severity, margin, result, y, U, verdict, computed limit) of the worst result so far
+_Worst = tuple[int, Decimal, Result, Decimal, Decimal | None, str, ComputedLimit | None]
 
 
 def evaluate(
@@ -116,7 +121,10 @@ def value_in_unit(criterion: Criterion, result: Result) -> tuple[Decimal, Decima
 def _measured(criterion: Criterion, matched: Sequence[Result]) -> Outcome:
     rule_fn = RULES[criterion.rule.name]
     limit, rule, unit = criterion.limit, criterion.rule, criterion.unit
-    worst: tuple[int, Decimal, Result, Decimal, Decimal | None, str] | None = None
+    varies = limit.varies
+    # One plain tuple per result of a reported list (Outcome.rows reads them as Rows later).
+    rows: list[tuple[Any, ...]] | None = [] if criterion.reported_per else None
+    worst: _Worst | None = None
     errors: list[tuple[Result, str]] = []
     for result in matched:
         if result.unit == unit and result.value is not None and result.uncertainty_pct is None:
@@ -126,11 +134,24 @@ def _measured(criterion: Criterion, matched: Sequence[Result]) -> Outcome:
                 y, u = value_in_unit(criterion, result)
             except UnitError as exc:
                 errors.append((result, str(exc)))
+                if rows is not None:
+                    rows.append((result, None, None, INDETERMINATE, None, None, str(exc)))
                 continue
-        verdict, margin = rule_fn(rule, limit, distance(limit, y), u)
+        computed = None
+        applied = limit
+        if varies:  # the limit depends on the result's conditions: compute it first, exactly
+            computed = limit_at(limit, result.normalised)
+            if computed is None:  # unreachable: the criterion's range condition selected it
+                message = f"no {criterion.reported_per} to compute the limit at"
+                errors.append((result, message))
+                continue
+            applied = computed.limit
+        verdict, margin = rule_fn(rule, applied, distance(applied, y), u)
+        if rows is not None:
+            rows.append((result, y, u, verdict, margin, computed))
         severity = SEVERITY[verdict]
         if worst is None or severity > worst[0] or (severity == worst[0] and margin < worst[1]):
-            worst = (severity, margin, result, y, u, verdict)
+            worst = (severity, margin, result, y, u, verdict, computed)
     if errors and (worst is None or worst[0] < SEVERITY[INDETERMINATE]):
         result, message = errors[0]
         reason = f"{context(criterion, result, len(matched))}{message} → indeterminate"
@@ -144,16 +165,44 @@ def _measured(criterion: Criterion, matched: Sequence[Result]) -> Outcome:
             result.sample_imei,
             result.k,
         )
-        return Outcome(criterion.id, criterion, INDETERMINATE, reason, governing, len(matched))
+        return Outcome(
+            criterion.id,
+            criterion,
+            INDETERMINATE,
+            reason,
+            governing,
+            len(matched),
+            None,
+            *_listing(rows, result),
+        )
     assert worst is not None
-    _, _, result, y, u, verdict = worst
-    reason = context(criterion, result, len(matched)) + measurement_reason(
-        criterion, result, y, u, verdict
+    _, _, result, y, u, verdict, computed = worst
+    reason = context(criterion, result, len(matched)) + reason_at(
+        criterion, result, y, u, verdict, computed
     )
     governing = Governing(
         y, unit, u, None, result.ref, result.conditions, result.sample_imei, result.k
     )
-    return Outcome(criterion.id, criterion, verdict, reason, governing, len(matched))
+    return Outcome(
+        criterion.id,
+        criterion,
+        verdict,
+        reason,
+        governing,
+        len(matched),
+        computed,
+        *_listing(rows, result),
+    )
+
+
+def _listing(
+    rows: list[tuple[Any, ...]] | None, governing: Result
+) -> tuple[tuple[tuple[Any, ...], ...], int | None]:
+    """Return the rows of a reported list and the index of the governing result's row."""
+    if not rows:
+        return (), None
+    index = next(i for i, row in enumerate(rows) if row[0] is governing)
+    return tuple(rows), index
 
 
 def _observed(criterion: Criterion, matched: Sequence[Result]) -> Outcome:

@@ -6,11 +6,12 @@ import re
 from datetime import date
 from typing import Any
 
+from .criteria_set import CriteriaSet
 from .engine import evaluate
 from .errors import InputError
 from .frozen import FrozenDict
 from .inputs import parse_product
-from .model import Catalogue, CriteriaSet, Example, Expectation
+from .model import Catalogue, Example, Expectation
 from .result_inputs import parse_results
 
 _INDEX = re.compile(r"\.(\d+)(?=\.|$)")

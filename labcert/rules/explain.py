@@ -20,7 +20,17 @@ def quantity(value: Decimal, unit: str | None) -> str:
 
 def limit_text(limit: Limit, unit: str | None) -> str:
     """Return a limit as text, e.g. '≤ 2.0 W/kg', '≥ 20.3 and ≤ 25.7 dBm', 'one of A, B'."""
+    text = _plain_limit_text(limit, unit)
+    if limit.relaxations:
+        text += "; " + "; ".join(r.describe(unit) for r in limit.relaxations)
+    return text
+
+
+def _plain_limit_text(limit: Limit, unit: str | None) -> str:
     inclusive = limit.inclusive
+    if limit.curve is not None:
+        op = ("≤" if inclusive else "<") if limit.kind == "max" else ("≥" if inclusive else ">")
+        return f"{op} {limit.curve.describe(unit)}"
     if limit.kind == "max":
         return f"{'≤' if inclusive else '<'} {quantity(limit.high, unit)}"
     if limit.kind == "min":
@@ -101,10 +111,16 @@ def _guarded(shown: str, limit: Limit, y: Decimal, u: Decimal, utext: str, verdi
 
 
 def measurement_reason(
-    criterion: Criterion, result: Result, y: Decimal, u: Decimal | None, verdict: str
+    criterion: Criterion,
+    result: Result,
+    y: Decimal,
+    u: Decimal | None,
+    verdict: str,
+    limit: Limit | None = None,
 ) -> str:
-    """Explain the verdict of one measured result against a criterion in one line."""
-    limit, rule, unit = criterion.limit, criterion.rule, criterion.unit
+    """Explain the verdict of one measured result against a criterion (or a computed limit)."""
+    rule, unit = criterion.rule, criterion.unit
+    limit = criterion.limit if limit is None else limit
     shown = quantity(y, unit)
     if result.unit != unit and result.value is not None:
         shown = f"{quantity(result.value, result.unit)} = {shown}"
@@ -166,10 +182,12 @@ def context(criterion: Criterion, result: Result, judged: int) -> str:
     """Return the prefix naming the governing result among several, e.g. 'worst of 8 (…): '."""
     if judged <= 1:
         return ""
+    curve = criterion.limit.curve
     shown = [
         f"{name} {value}"
         for name, value in result.conditions.items()
-        if name not in criterion.conditions or criterion.conditions[name].op != "equals"
+        if (name not in criterion.conditions or criterion.conditions[name].op != "equals")
+        and (curve is None or name != curve.over)  # the computed limit names it already
     ]
     where = f" ({', '.join(shown)})" if shown else ""
     return f"worst of {judged} results{where}: "

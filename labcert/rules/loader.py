@@ -10,11 +10,13 @@ from marshmallow import ValidationError
 
 from .applicability import FACTS, OPERATORS
 from .catalogue import load_catalogue, schema_errors
+from .criteria_set import CriteriaSet
 from .errors import CriteriaError
 from .examples import build_examples
 from .frozen import FrozenDict
 from .inputs import TECHNOLOGIES, suggest, unknown
-from .matching import make_matcher, scalar_text
+from .limit_loader import build_limit
+from .matching import make_matcher
 from .model import (
     COMPUTED,
     COMPUTED_RULE,
@@ -22,10 +24,8 @@ from .model import (
     OBSERVATION_RULE,
     Applicability,
     Catalogue,
-    CriteriaSet,
     Criterion,
     DecisionRule,
-    Limit,
     Source,
     TestDef,
 )
@@ -45,34 +45,6 @@ def make_rule(spec: dict[str, Any]) -> DecisionRule:
         test_tolerance=spec.get("test_tolerance"),
         u_cispr=spec.get("u_cispr"),
     )
-
-
-def _limit(spec: dict[str, Any], test: TestDef, path: str, problems: Problems) -> Limit:
-    inclusive = spec.get("inclusive", True)
-    if "max" in spec:
-        limit = Limit("max", high=spec["max"], inclusive=inclusive)
-    elif "min" in spec:
-        limit = Limit("min", low=spec["min"], inclusive=inclusive)
-    elif "range" in spec:
-        limit = Limit("range", low=spec["range"][0], high=spec["range"][1], inclusive=inclusive)
-    else:
-        kind = "equals" if "equals" in spec else "in"
-        raw = [spec["equals"]] if kind == "equals" else spec["in_"]
-        allowed = {o.casefold(): o for o in test.observations or ()}
-        values = []
-        for index, value in enumerate(raw):
-            where = f"{path}.limit.equals" if kind == "equals" else f"{path}.limit.in[{index}]"
-            canonical = allowed.get(scalar_text(value).casefold())
-            if canonical is None:
-                allowed_text = ", ".join(test.observations or ()) or "a measurement"
-                problems.append(
-                    (where, f"'{value}' is not a result of {test.code} ({allowed_text})")
-                )
-            values.append(canonical or scalar_text(value))
-        limit = Limit(kind, values=tuple(values))
-    if test.kind == MEASUREMENT and not limit.is_numeric:
-        problems.append((f"{path}.limit", f"{test.code} is a measurement: use max, min or range"))
-    return limit
 
 
 def _conditions(
@@ -162,7 +134,8 @@ def _criterion(
             )
         )
         return None
-    limit = _limit(spec["limit"], test, path, problems)
+    conditions = _conditions(spec["conditions"], test, catalogue, path, problems)
+    limit = build_limit(spec["limit"], test, catalogue, conditions, path, problems)
     unit = spec["unit"]
     if test.kind == MEASUREMENT:
         rule = make_rule(spec["decision_rule"]) if "decision_rule" in spec else default
@@ -188,7 +161,7 @@ def _criterion(
         limit=limit,
         unit=unit,
         rule=rule,
-        conditions=_conditions(spec["conditions"], test, catalogue, path, problems),
+        conditions=conditions,
         applies_if=_applies_if(spec["applies_if"], path, problems),
         required=spec["required"],
         standard=spec["standard"],

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .curves import Curve, Relaxation
 from .frozen import EMPTY, FrozenDict
 from .matching import Matcher
 
@@ -24,6 +25,7 @@ class ConditionDef:
     title: str
     type: str  # "text" | "number" | "choice"
     choices: tuple[str, ...] | None = None
+    unit: str = ""  # of a number condition, for display (e.g. "MHz")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +76,24 @@ class Catalogue:
 
 @dataclass(frozen=True, slots=True)
 class Limit:
-    """Hold a criterion's limit: max, min, range, equals or in, with inclusive ties."""
+    """Hold a criterion's limit: max, min, range, equals or in, with inclusive ties.
+
+    A max or min may instead follow a curve over a result condition (low/high are then None),
+    and relaxations may move a numeric limit outwards while a condition lies in a range.
+    """
 
     kind: str
     low: Decimal | None = None
     high: Decimal | None = None
     values: tuple[str, ...] = ()
     inclusive: bool = True
+    curve: Curve | None = None
+    relaxations: tuple[Relaxation, ...] = ()
+    varies: bool = field(init=False, repr=False, compare=False, default=False)
+
+    def __post_init__(self) -> None:
+        # Read once per judged result in the engine's loop: a plain attribute, not a property.
+        object.__setattr__(self, "varies", self.curve is not None or bool(self.relaxations))
 
     @property
     def is_numeric(self) -> bool:
@@ -163,6 +176,16 @@ class Criterion:
     confirmed: bool = True
     effective_from: date | None = None
     note: str = ""
+    reported_per: str | None = field(init=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        # The condition a lab reports one result per value of (a peak list over frequency_mhz):
+        # the one the limit varies over, else one the criterion matches by a numeric range.
+        if self.limit.curve is not None:
+            per: str | None = self.limit.curve.over
+        else:
+            per = next((n for n, m in self.conditions.items() if m.op == "range"), None)
+        object.__setattr__(self, "reported_per", per)
 
     def in_force(self, on: date) -> bool:
         """Tell whether the criterion applies on the given date."""
@@ -190,63 +213,3 @@ class Example:
     product: Any  # ProductFacts
     results: tuple[Any, ...]  # Result
     expect: Expectation
-
-
-@dataclass(frozen=True, slots=True)
-class CriteriaSet:
-    """Hold one immutable version of a market's criteria."""
-
-    id: str
-    version: str
-    market: str
-    title: str
-    effective_from: date
-    default_rule: DecisionRule
-    decision_rule_text: str
-    validity_months: int
-    accept_conditional_pass: bool
-    criteria: tuple[Criterion, ...]
-    regime: tuple[str, ...] = ()
-    supersedes: str | None = None
-    status: str = "active"
-    validity_note: str = ""
-    examples: tuple[Example, ...] = ()
-    file: str = ""
-    by_test: FrozenDict[tuple[Criterion, ...]] = field(
-        init=False, repr=False, compare=False, default=EMPTY
-    )
-
-    def __post_init__(self) -> None:
-        index: dict[str, list[Criterion]] = {}
-        for criterion in self.criteria:
-            index.setdefault(criterion.test, []).append(criterion)
-        object.__setattr__(self, "by_test", FrozenDict({k: tuple(v) for k, v in index.items()}))
-
-    @property
-    def ref(self) -> str:
-        """Return the reference 'id@version'."""
-        return f"{self.id}@{self.version}"
-
-    def criterion(self, criterion_id: str) -> Criterion:
-        """Return the criterion with the given id, or raise KeyError."""
-        for criterion in self.criteria:
-            if criterion.id == criterion_id:
-                return criterion
-        raise KeyError(criterion_id)
-
-    def test_codes(self, on: date | None = None) -> list[str]:
-        """Return the test codes the set's criteria use (those in force on a date, if given)."""
-        codes = dict.fromkeys(c.test for c in self.criteria if on is None or c.in_force(on))
-        return list(codes)
-
-    def summary(self) -> dict[str, Any]:
-        """Return the short JSON-safe description used in lists."""
-        from .serialize import criteria_set_summary
-
-        return criteria_set_summary(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the whole set as JSON-safe data for the API."""
-        from .serialize import criteria_set_to_dict
-
-        return criteria_set_to_dict(self)

@@ -9,10 +9,11 @@ from functools import cache
 from pathlib import Path
 
 from .catalogue import CRITERIA_DIR, load_catalogue
+from .criteria_set import CriteriaSet
 from .errors import CriteriaError, UnknownCriteriaSet
 from .inputs import unknown
 from .loader import load_criteria_file
-from .model import Catalogue, CriteriaSet
+from .model import Catalogue
 
 _REF = re.compile(r"^(?P<id>[a-z0-9][a-z0-9_.\-]*?)(?:@(?P<version>[0-9][0-9A-Za-z.\-]*))?$")
 

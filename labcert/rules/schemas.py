@@ -3,80 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate
 
 from .decision import ON_EXCESS, RULES, VERDICTS
-from .model import NUMERIC_LIMITS, SET_LIMITS
-from .numbers import parse_decimal
-
-ID = validate.Regexp(
-    r"^[a-z0-9][a-z0-9_.\-]*$", error="use lower-case letters, digits, '.', '_', '-'"
-)
-SOURCE_ID = validate.Regexp(
-    r"^(S\d+[a-z]?|MC \d+[a-z]?)$", error="use 'S7' (MARKETS) or 'MC 5b' (CONFIRMATIONS)"
-)
-
-
-def Text(**kwargs: Any) -> fields.String:
-    """Return a non-empty string field."""
-    return fields.String(validate=validate.Length(min=1), **kwargs)
-
-
-class Num(fields.Field):
-    """Read an exact number (int, Decimal or numeric text); refuse floats, NaN and infinities."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
-        try:
-            return parse_decimal(value)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-
-class Day(fields.Field):
-    """Read a date written as YYYY-MM-DD (YAML gives a date object)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
-        if isinstance(value, date) and not hasattr(value, "hour"):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)")
-
-
-class Scalar(fields.Field):
-    """Read a text or exact-number value used as an observation or condition value."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
-            raise ValidationError(f"{value!r} is not text or an exact number")
-        return value
-
-
-class ConditionSpec(fields.Field):
-    """Read a criterion condition: a value, a list of values, {min, max} or {prefix}."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, Mapping):
-            keys = set(value)
-            if keys == {"prefix"} and isinstance(value["prefix"], str) and value["prefix"]:
-                return dict(value)
-            if keys and keys <= {"min", "max"}:
-                for key in keys:
-                    Num().deserialize(value[key])
-                return dict(value)
-            raise ValidationError("use a value, a list of values, {min, max} or {prefix}")
-        if isinstance(value, list):
-            if not value:
-                raise ValidationError("list of values is empty")
-            return [Scalar().deserialize(v) for v in value]
-        return Scalar().deserialize(value)
+from .limit_schemas import LimitSchema
+from .schema_fields import ID, SOURCE_ID, ConditionSpec, Day, Num, Text
 
 
 class SimpleRuleSchema(Schema):
@@ -120,27 +53,6 @@ class RuleField(fields.Field):
             if key in loaded and loaded[key] < 0:
                 raise ValidationError({key: ["must not be negative"]})
         return loaded
-
-
-class LimitSchema(Schema):
-    max = Num()
-    min = Num()
-    range = fields.List(Num(), validate=validate.Length(equal=2))
-    equals = Scalar()
-    in_ = fields.List(Scalar(), data_key="in", validate=validate.Length(min=1))
-    inclusive = fields.Boolean()
-
-    @validates_schema
-    def one_kind(self, data: dict[str, Any], **kwargs: Any) -> None:
-        kinds = [k for k in (*NUMERIC_LIMITS, "equals", "in_") if k in data]
-        if len(kinds) != 1:
-            raise ValidationError(
-                f"give exactly one of {', '.join((*NUMERIC_LIMITS, *SET_LIMITS))}"
-            )
-        if "range" in data and not data["range"][0] < data["range"][1]:
-            raise ValidationError("range low must be below high", "range")
-        if "inclusive" in data and kinds[0] not in NUMERIC_LIMITS:
-            raise ValidationError("inclusive applies only to max, min and range", "inclusive")
 
 
 class ApplicabilitySchema(Schema):
@@ -219,6 +131,7 @@ class ConditionDefSchema(Schema):
     title = Text(required=True)
     type = fields.String(required=True, validate=validate.OneOf(("text", "number", "choice")))
     choices = fields.List(Text())
+    unit = fields.String(load_default="")
 
 
 class TestDefSchema(Schema):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import localcontext
 
+from .criteria_set import CriteriaSet
 from .decision import excess
 from .engine import value_in_unit
 from .facts import Result
 from .matching import conditions_match
-from .model import MEASUREMENT, CriteriaSet
+from .model import MEASUREMENT
 from .numbers import ENGINE_CONTEXT, fmt
 from .units import UnitError
 

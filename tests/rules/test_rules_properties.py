@@ -158,7 +158,7 @@ CONDITION_VALUES = {
     "band": ["LTE B3", "GSM900", "LTE B7", "UMTS B1", "DCS1800", "WLAN 2.4G", "LTE B2"],
     "position": ["left cheek", "back 5 mm"],
     "mass_g": ["1", "10", "10.0"],
-    "frequency_mhz": ["0.9", "12", "30", "120", "230", "1000", "1800", "4200"],
+    "frequency_mhz": ["0.15", "0.3", "0.5", "0.9", "5", "12", "30", "120", "230", "1000", "4200"],
     "detector": ["QP", "AV", "PK"],
     "distance_m": ["3", "10"],
     "material": ["solder"],
@@ -169,6 +169,7 @@ CONDITION_VALUES = {
     "fold_state": ["closed", "open"],
     "channel": ["1"],
     "power_class": ["3"],
+    "band_edge_mhz": ["2", "4", "6"],
 }
 
 

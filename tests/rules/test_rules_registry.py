@@ -18,13 +18,28 @@ SHIPPED = {"eu-red", "us-fcc", "sa-cst", "ae-tdra", "eaeu", "pk-pta"}
 LOCK = Path(__file__).with_name("published_criteria.sha256")
 
 
-def test_all_six_markets_are_shipped_with_eu_red_in_two_versions(registry):
+def test_all_six_markets_are_shipped_with_eu_red_in_three_versions(registry):
     assert set(registry.ids()) == SHIPPED
     assert [cs.ref for cs in registry.all() if cs.id == "eu-red"] == [
         "eu-red@2025.01",
         "eu-red@2025.08",
+        "eu-red@2026.11",
     ]
-    assert {cs.ref for cs in registry.latest()} >= {"eu-red@2025.08", "pk-pta@2025.01"}
+    assert {cs.ref for cs in registry.latest()} == {f"{i}@2026.11" for i in SHIPPED}
+
+
+@pytest.mark.parametrize("set_id", sorted(SHIPPED))
+def test_the_frequency_dependent_versions_supersede_and_keep_the_old_ones(registry, set_id):
+    new = registry.resolve(f"{set_id}@2026.11", date(2026, 11, 30))
+    old = registry.resolve(new.supersedes, date(2026, 11, 30))
+    assert registry.resolve(set_id, date(2026, 11, 29)) == old
+    assert registry.resolve(set_id, date(2026, 11, 30)) == new
+    assert registry.status(old, date(2026, 11, 30)) == "superseded"
+    curves = {c.id: c for c in new.criteria if c.limit.curve is not None}
+    assert set(curves) == {"emc.conducted.qp", "emc.conducted.av"}
+    assert all(c.reported_per == "frequency_mhz" for c in curves.values())
+    assert not any(c.limit.curve for c in old.criteria)
+    assert "not encoded" not in " ".join(c.note for c in new.criteria)
 
 
 @pytest.mark.parametrize(
@@ -33,7 +48,9 @@ def test_all_six_markets_are_shipped_with_eu_red_in_two_versions(registry):
         (date(2025, 1, 1), "eu-red@2025.01"),
         (date(2025, 7, 31), "eu-red@2025.01"),
         (date(2025, 8, 1), "eu-red@2025.08"),
-        (date(2030, 1, 1), "eu-red@2025.08"),
+        (date(2026, 11, 29), "eu-red@2025.08"),
+        (date(2026, 11, 30), "eu-red@2026.11"),
+        (date(2030, 1, 1), "eu-red@2026.11"),
     ],
 )
 def test_the_version_in_force_on_the_date_is_chosen(registry, on, expected):
@@ -61,7 +78,10 @@ def test_status_of_each_version_depends_on_the_date(registry):
         ("eu-red@", "malformed"),
         ("eu-rde", "unknown criteria set 'eu-rde' (known: "),
         ("eu-rde", "did you mean 'eu-red'"),
-        ("eu-red@2024.01", "unknown version 'eu-red@2024.01' (versions: 2025.01, 2025.08)"),
+        (
+            "eu-red@2024.01",
+            "unknown version 'eu-red@2024.01' (versions: 2025.01, 2025.08, 2026.11)",
+        ),
     ],
 )
 def test_a_malformed_or_unknown_ref_is_refused_clearly(registry, ref, message):
@@ -126,7 +146,8 @@ def criteria_digest(path: Path) -> str:
 
 def test_published_criteria_are_never_edited():
     """A change to a published set is a new version with supersedes, never an edit."""
-    recorded = dict(line.split()[::-1] for line in LOCK.read_text().splitlines() if line.strip())
+    lines = [line for line in LOCK.read_text().splitlines() if line.strip()]
+    recorded = dict(line.split()[::-1] for line in lines if not line.startswith("#"))
     shipped = {p.name: p for p in sorted(CRITERIA_DIR.glob("*@*.yaml"))}
     assert set(recorded) <= set(shipped), "a published criteria file was deleted"
     for name, digest in recorded.items():

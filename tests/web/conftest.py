@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from labcert.models import Application, Organization, Sample, User
+from labcert.rules import load_registry
 from labcert.rules.checks import luhn_check_digit
 from labcert.services.applications import create_application, submit_application
 from labcert.services.results import add_results
@@ -40,6 +41,11 @@ EAEU_PASSING = [
      "conditions": {"discharge": "contact", "level_kv": "4"}},
     {"test": "emc.esd", "observation": "A", "conditions": {"discharge": "air", "level_kv": "8"}},
 ]
+
+
+def current_ref(market: str) -> str:
+    """Return 'id@version' of the market's criteria set in force today (versions come and go)."""
+    return load_registry().resolve(market, date.today()).ref
 
 
 def new_imei(tac: str = TAC) -> str:
