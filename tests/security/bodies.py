@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from labcert.runtime import service_settings
 from labcert.services.certificates import change_status
 from tests.factories import PASSWORD
 from tests.security.world import World, application_in_testing, clone_certificate, new_imei
@@ -35,7 +36,8 @@ def _result(world: World) -> dict[str, Any]:
 
 def _suspended(world: World) -> str:
     number = clone_certificate(world.certificate)
-    change_status(world.user("reviewer"), number, "suspend", "set up for a probe")
+    change_status(world.user("reviewer"), number, "suspend", "set up for a probe",
+                  settings=service_settings())
     return number
 
 
