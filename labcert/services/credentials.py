@@ -12,7 +12,7 @@ from typing import Any
 
 from labcert.credentials import Check, MalformedCredential, read_unverified, verify_credential
 from labcert.credentials.fetch import status_list_urls
-from labcert.errors import NotFound
+from labcert.errors import NotFound, ValidationFailed
 from labcert.lifecycles.certificate import WORDS
 from labcert.services.certificates import find_certificate
 from labcert.services.credential_keys import did_document
@@ -51,8 +51,9 @@ def check_credential(text: str, settings: ServiceSettings, channel: str) -> dict
     """Check a credential: signature, issuer key, status bits, validity and the registry."""
     try:
         lists = _local_lists(read_unverified(text)[1], settings.public_url)
-    except MalformedCredential:
-        lists = {}
+    except MalformedCredential as error:  # not a credential at all: bad input, not a verdict
+        log_check(None, channel, "not_a_credential")
+        raise ValidationFailed.of([("credential", str(error))]) from None
     result = verify_credential(text, did_document(settings), lists, now=settings.now())
     number, status = result.number, None
     certificate = find_certificate(number) if result.authentic and number else None

@@ -89,7 +89,11 @@ def credential() -> tuple[str, int] | str:
                                   "Paste the credential (three parts separated by dots) or "
                                   "choose its file."]
         return render_template("verify/credential.html", form=form, r=None), 422
-    answer = check_credential(text, service_settings(), channel="page_credential")
+    try:
+        answer = check_credential(text, service_settings(), channel="page_credential")
+    except ValidationFailed as error:
+        populate_errors(form, error)
+        return render_template("verify/credential.html", form=form, r=None), 422
     return render_template("verify/credential.html", form=form, r=answer)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from labcert.runtime import service_settings
 from labcert.services.certificates import change_status
+from labcert.services.credentials import registered_credential
 from tests.factories import PASSWORD
 from tests.security.world import World, application_in_testing, clone_certificate, new_imei
 from tests.workflow.conftest import example, result_items
@@ -88,6 +89,8 @@ JSON_REQUESTS: dict[str, Callable[[World, dict[str, Any]], Request]] = {
     "api_certificates.amend": _certificate_action("amend"),
     "api_verify.shipment": lambda w, s: (None, "/api/v1/verify/shipment", {
         "market": "pk-pta", "imeis": [new_imei(example().product.tacs[0])]}),
+    "api_credentials.verify_credential": lambda w, s: (None, "/api/v1/verify/credential", {
+        "credential": registered_credential(w.certificate)}),
 }
 # Approving for real would issue certificates: its base request is not expected to pass.
 NOT_ACCEPTED = frozenset({"api_review.approve"})

@@ -86,8 +86,13 @@ def test_the_api_refuses_what_is_not_a_credential_with_the_right_status(client, 
                          content_type="multipart/form-data")
     assert binary.status_code == 415 and "not text" in binary.get_json()["message"]
     pasted_json = client.post("/api/v1/verify/credential",
-                              json={"credential": as_json(cases["good"])}).get_json()
-    assert pasted_json["checks"][0]["message"].startswith("This is JSON, not a signed credential")
+                              json={"credential": as_json(cases["good"])})
+    assert pasted_json.status_code == 422
+    assert pasted_json.get_json()["details"]["credential"][0].startswith(
+        "This is JSON, not a signed credential")
+    garbage = client.post("/api/v1/verify/credential", data="{}",
+                          content_type="application/vc+jwt")
+    assert garbage.status_code == 422
 
 
 def test_the_page_tells_each_wrong_credential_apart(client, cases) -> None:
@@ -109,6 +114,9 @@ def test_the_page_tells_each_wrong_credential_apart(client, cases) -> None:
     assert REVOKED in text["withdrawn"] and "Authentic, but not in force" in text["withdrawn"]
     empty = client.post("/verify/credential", data={"credential": "  "})
     assert empty.status_code == 422 and "Paste the credential" in empty.get_data(as_text=True)
+    damaged = client.post("/verify/credential", data={"credential": "a.b.c"})
+    assert damaged.status_code == 422
+    assert "The credential is damaged" in damaged.get_data(as_text=True)
 
 
 def _files(client, tmp_path: Path, token: str) -> list[str]:
