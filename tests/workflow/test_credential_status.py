@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import threading
+
 import pytest
 
+from labcert.extensions import db
 from labcert.lifecycles.certificate import STATUS_LIST_PURPOSE, STORED
+from labcert.models import User
+from labcert.runtime import service_settings
+from labcert.services.certificates import change_status
 from tests.factories import approve
 from tests.workflow.credential_helpers import bit, index_of
 
@@ -80,3 +87,39 @@ def test_a_status_change_through_the_page_flips_the_bit_too(lab, auth, client, i
     client.post(f"/certificates/{number}/status", data={"action": "suspend",
                                                         "reason": "sample recall"})
     assert bit(client, "suspension", index_of(token))
+
+
+needs_postgres = pytest.mark.skipif(
+    not os.environ.get("LABCERT_TEST_DATABASE_URL", "").startswith("postgres"),
+    reason="row locks need PostgreSQL: run with LABCERT_TEST_DATABASE_URL (.ci/run does)")
+
+
+@needs_postgres
+def test_two_suspensions_at_once_in_one_list_both_reach_it(lab, app, client) -> None:
+    numbers = [approve(lab.reviewer, application.id).certificates[0].number
+               for application in (lab.submitted(), lab.submitted_again())]
+    tokens = [client.get(f"/api/v1/certificates/{n}/credential").get_data(as_text=True)
+              for n in numbers]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def suspend(number: str) -> None:
+        with app.app_context():
+            try:
+                reviewer = db.session.get(User, lab.reviewer.id)
+                barrier.wait()
+                change_status(reviewer, number, "suspend", "both at once",
+                              settings=service_settings())
+            except BaseException as error:  # reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=suspend, args=(n,)) for n in numbers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    # Each change re-signed the list after the other's row lock was released: no bit is lost.
+    assert [bit(client, "suspension", index_of(t)) for t in tokens] == [True, True]
