@@ -12,9 +12,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from labcert.credentials import (
     bit_is_set,
-    build_credential,
     decode_bitstring,
-    did_web,
     key_id,
     read_unverified,
     signer_for_private_key,
@@ -55,11 +53,6 @@ def signed_by_stranger(token: str) -> str:
     return sign_compact(credential, stranger, key_id(did, stranger.public_key))
 
 
-def rebuilt(facts: Any) -> dict[str, Any]:
-    """Build an unsigned credential for the given credential facts (for shape checks)."""
-    return build_credential(facts)
-
-
 def embedded_files(pdf: bytes) -> dict[str, tuple[str, bytes]]:
     """Return the PDF's embedded files: name -> (MIME subtype, bytes)."""
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
@@ -69,11 +62,6 @@ def embedded_files(pdf: bytes) -> dict[str, tuple[str, bytes]]:
         stream = names[i + 1]["/EF"]["/F"]
         files[str(names[i])] = (str(stream.get("/Subtype")), stream.data)
     return files
-
-
-def did_of(public_url: str) -> str:
-    """Return the lab's did:web for its public URL."""
-    return did_web(public_url)
 
 
 def as_json(token: str) -> str:
