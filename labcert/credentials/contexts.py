@@ -3,7 +3,7 @@
 Two contexts:
 
 - the W3C Verifiable Credentials 2.0 base context, always named by its W3C URL (the data model
-  requires it first). ``contexts/credentials-v2.jsonld`` is the W3C document as shipped in the
+  requires it first). ``jsonld/credentials-v2.jsonld`` is the W3C document as shipped in the
   PyPI wheel ``acapy-agent`` 1.7.0 (Apache-2.0; the context itself is W3C's, under the W3C
   Software and Document License), with the one change the final Bitstring Status List
   Recommendation made (``statusSize``, ``statusMessage`` and ``statusReference`` moved from
@@ -44,7 +44,7 @@ class UnknownContext(LookupError):
 
 @functools.cache
 def _data(name: str) -> bytes:
-    return resources.files("labcert.credentials").joinpath("contexts", name).read_bytes()
+    return resources.files("labcert.credentials").joinpath("jsonld", name).read_bytes()
 
 
 def credentials_v2_context() -> dict[str, Any]:
