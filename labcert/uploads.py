@@ -47,3 +47,16 @@ def read_pdf_upload(upload: FileStorage) -> bytes:
         raise UnsupportedUpload("This file is not a PDF. Upload the certificate PDF exactly as "
                                 "you received it.")
     return data
+
+
+def read_text_upload(upload: FileStorage | IO[bytes], what: str, field: str = "file") -> str:
+    """Read an uploaded text file (a credential, a DID document); binary files are refused."""
+    data = read_limited(upload, field)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = "\x00"
+    if "\x00" in text:
+        raise UnsupportedUpload(f"This file is not {what}: it is not text. Upload the file as "
+                                "the lab issued it.")
+    return text

@@ -3,7 +3,8 @@
 - pages, API and CLI reach the database only through services (no `db`, no SQLAlchemy);
 - services know nothing of Flask or of the layers that call them, so they run in a request,
   a CLI command or a worker alike;
-- the document libraries (rules, lifecycles, certificate facts, pdf, pki, specimen) are leaves;
+- the document libraries (rules, lifecycles, certificate facts, pdf, pki, specimen,
+  credentials) are leaves;
 - no module imports back into a module that imports it (no import cycles).
 """
 
@@ -91,7 +92,8 @@ def test_services_know_nothing_of_flask_or_of_their_callers() -> None:
 
 
 @pytest.mark.parametrize("leaf", ["labcert.rules", "labcert.lifecycles", "labcert.pdf",
-                                  "labcert.pki", "labcert.certificate_facts", "labcert.specimen"])
+                                  "labcert.pki", "labcert.certificate_facts", "labcert.specimen",
+                                  "labcert.credentials"])
 def test_document_libraries_are_leaves(leaf: str) -> None:
     forbidden = ("flask", "sqlalchemy", "flask_sqlalchemy", "labcert.models",
                  "labcert.services", "labcert.extensions", "labcert.web", "labcert.api")

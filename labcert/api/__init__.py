@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from labcert.api import (
         applications,
         certificates,
+        credentials,
         criteria,
         lab_inputs,
         me,
@@ -43,6 +44,6 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     app.before_request(check_content_type)
     for module in (tokens, me, criteria, organizations, applications, lab_inputs, review,
-                   certificates, verify):
+                   certificates, verify, credentials):
         csrf.exempt(module.bp)
         api.register_blueprint(module.bp)

@@ -104,7 +104,8 @@ def pdf(number: str) -> Response:
 
 
 def _change(number: str, action: str, body: dict[str, Any]) -> dict[str, Any]:
-    cert = service.change_status(current_api_user(), number, action, body.get("reason"))
+    cert = service.change_status(current_api_user(), number, action, body.get("reason"),
+                                 settings=service_settings())
     return present.certificate(cert, date.today(), events=True)
 
 

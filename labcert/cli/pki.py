@@ -1,4 +1,4 @@
-"""`labcert pki init` (joined to the `pki` group of cli/admin.py) and `labcert verify FILE.pdf`."""
+"""`labcert pki init` (joined to the `pki` group of cli/admin.py) and `labcert verify`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from cryptography import x509
 from flask import current_app
 from flask.cli import with_appcontext
 
+from labcert.cli.credential import verify_credential_file
 from labcert.cli.output import emit, fail, json_option
 from labcert.pki import (
     InvalidQrToken,
@@ -57,13 +58,31 @@ def _anchors(roots: tuple[Path, ...], signers: tuple[Path, ...]) -> tuple[list[A
               type=click.Path(exists=True, path_type=Path),
               help="The lab's signing certificate (/.well-known/labcert/signer.pem).")
 @click.option("--qr", "token", default=None, help="Check a QR token (the t= of the QR URL).")
+@click.option("--credential", "credential", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check a credential (vc+jwt) file instead; exit 0 only if it is in force.")
+@click.option("--did", "did_path", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The lab's DID document (/.well-known/did.json) for --credential.")
+@click.option("--status-list", "list_paths", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A status list credential (/api/v1/status-lists/...) for --credential.")
+@click.option("--lab", default=None,
+              help="The lab's public URL to fetch what is not given (default: this lab's).")
+@click.option("--fetch/--no-fetch", default=True,
+              help="Fetch the DID document and status lists not given as files.")
 @json_option
 @with_appcontext
 def verify(file: Path | None, roots: tuple[Path, ...], signers: tuple[Path, ...],
-           token: str | None, as_json: bool) -> None:
-    """Check a certificate PDF (or a QR token) offline; exit 0 only if authentic."""
-    if (file is None) == (token is None):
-        fail("give a PDF file or --qr TOKEN")
+           token: str | None, credential: Path | None, did_path: Path | None,
+           list_paths: tuple[Path, ...], lab: str | None, fetch: bool, as_json: bool) -> None:
+    """Check a certificate PDF, a QR token or a credential offline; exit 0 only if good."""
+    if sum(x is not None for x in (file, token, credential)) != 1:
+        fail("give a PDF file, --qr TOKEN or --credential FILE")
+    if credential is not None:
+        verify_credential_file(credential, did_path=did_path, list_paths=list_paths,
+                               lab=lab or current_app.config["PUBLIC_URL"], fetch=fetch,
+                               as_json=as_json)
     anchors, signer_cert = _anchors(roots, signers)
     if token is not None:
         keys = [c for c in (signer_cert, *anchors) if c is not None]

@@ -62,6 +62,11 @@ WORDS: Mapping[str, Words] = {
                         "rely on that one."),
     "expired": Words("expired", "Expired: the certificate's validity period has ended."),
 }
+# The bit each stored status sets in the lab's Bitstring Status Lists (credentials): a
+# suspension can be lifted, a withdrawal or a newer revision is for good (revocation).
+STATUS_LIST_PURPOSE: Mapping[str, str | None] = {
+    "valid": None, "suspended": "suspension", "withdrawn": "revocation",
+    "superseded": "revocation"}
 # When several certificates could answer for one product, the lower rank is the one to show.
 RANK: Mapping[str, int] = {"valid": 0, "suspended": 1, "expired": 2, "superseded": 3,
                            "withdrawn": 4}

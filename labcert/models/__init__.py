@@ -16,6 +16,7 @@ from labcert.models.outbox import OutboxEvent
 from labcert.models.product import Product, ProductTac
 from labcert.models.result import TestResult
 from labcert.models.sample import Sample
+from labcert.models.status_list import StatusList
 from labcert.models.token import ApiToken
 from labcert.models.types import utcnow
 from labcert.models.user import ORGANIZATION_ROLES, ROLES, STAFF_ROLES, User
@@ -42,6 +43,7 @@ __all__ = [
     "ProductTac",
     "Review",
     "Sample",
+    "StatusList",
     "TestResult",
     "User",
     "VerificationLog",

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labcert.certificate_facts import CertificateFacts
@@ -23,6 +31,7 @@ class Certificate(db.Model):
     __tablename__ = "certificate"
     __table_args__ = (
         UniqueConstraint("base_number", "revision"),
+        UniqueConstraint("status_list", "status_index"),
         CheckConstraint(lifecycle.check_constraint("status"), name="status"),
     )
 
@@ -53,6 +62,11 @@ class Certificate(db.Model):
     qr_token: Mapped[str] = mapped_column(String(400))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    # The UNTP credential (vc+jwt) and the certificate's place in the status lists; empty for
+    # certificates issued before LabCert issued credentials.
+    credential: Mapped[str | None] = mapped_column(Text, deferred=True)
+    status_list: Mapped[int | None] = mapped_column(ForeignKey("status_list.number"))
+    status_index: Mapped[int | None]
 
     signatory: Mapped[User] = relationship()
     predecessor: Mapped[Certificate | None] = relationship(

@@ -1,4 +1,4 @@
-"""Render certificate PDFs (PDF/A-3b with the JSON data attached) with WeasyPrint.
+"""Render certificate PDFs (PDF/A-3b with the JSON data, and the credential, attached).
 
 A ``CertificateRenderer`` is built once per process: parsing the stylesheet and loading the
 shipped fonts into a ``FontConfiguration`` costs more than a render, so both are reused. Output
@@ -8,6 +8,7 @@ the file identifier from the attached data, and the fonts are shipped in ``stati
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import hashlib
@@ -28,6 +29,8 @@ STATIC_DIR = PROJECT_ROOT / "static"
 TEMPLATE = "certificate/certificate.html"
 STYLESHEET = "certificate/certificate.css"
 ATTACHMENT_NAME = "certificate.json"
+CREDENTIAL_NAME = "credential.jwt"
+CREDENTIAL_TYPE = "application/vc+jwt"
 PDF_VARIANT = "pdf/a-3b"  # PDF/A-2b silently drops the JSON attachment
 OUTPUT_INTENT = "--srgb"  # @color-profile in the stylesheet
 
@@ -68,11 +71,13 @@ class CertificateRenderer:
         """Return the certificate HTML for context."""
         return self.template.render(**context)
 
-    def render_pdf(self, context: dict[str, Any], attachment: bytes) -> bytes:
-        """Return the PDF/A-3b certificate for context with attachment as certificate.json."""
-        return self.write_pdf(self.render_html(context), context, attachment)
+    def render_pdf(self, context: dict[str, Any], attachment: bytes,
+                   credential: str | None = None) -> bytes:
+        """Return the PDF/A-3b certificate with attachment as certificate.json (and credential)."""
+        return self.write_pdf(self.render_html(context), context, attachment, credential)
 
-    def write_pdf(self, html: str, context: dict[str, Any], attachment: bytes) -> bytes:
+    def write_pdf(self, html: str, context: dict[str, Any], attachment: bytes,
+                  credential: str | None = None) -> bytes:
         """Lay out html with the shared stylesheet and fonts and return PDF/A-3b bytes."""
         issued_at = dt.datetime.fromisoformat(context["document"]["issued_at_iso"]).astimezone(
             dt.UTC
@@ -91,6 +96,19 @@ class CertificateRenderer:
             modified=issued_at.replace(tzinfo=None),
             relationship="Data",
         )
+        attachments = [data]
+        if credential is not None:
+            # A data: URL carries the media type into the embedded file's /Subtype.
+            encoded = base64.b64encode(credential.encode("ascii")).decode("ascii")
+            attachments.append(Attachment(
+                url=f"data:{CREDENTIAL_TYPE};base64,{encoded}",
+                url_fetcher=self.url_fetcher,
+                name=CREDENTIAL_NAME,
+                description="Certificate as a UNTP Digital Conformity Credential (vc+jwt)",
+                created=issued_at.replace(tzinfo=None),
+                modified=issued_at.replace(tzinfo=None),
+                relationship="Alternative",
+            ))
         with self._lock:
             return document.write_pdf(
                 stylesheets=[self.stylesheet],
@@ -98,7 +116,7 @@ class CertificateRenderer:
                 color_profiles=self.color_profiles,
                 output_intent=OUTPUT_INTENT,
                 pdf_variant=PDF_VARIANT,
-                attachments=[data],
+                attachments=attachments,
                 pdf_identifier=hashlib.sha256(attachment).hexdigest()[:32].encode("ascii"),
                 finisher=_finish,
             )
@@ -119,6 +137,7 @@ def default_renderer() -> CertificateRenderer:
     return CertificateRenderer()
 
 
-def render_certificate_pdf(context: dict[str, Any], attachment: bytes) -> bytes:
+def render_certificate_pdf(context: dict[str, Any], attachment: bytes,
+                           credential: str | None = None) -> bytes:
     """Render the certificate PDF for context and attachment with the shared renderer."""
-    return default_renderer().render_pdf(context, attachment)
+    return default_renderer().render_pdf(context, attachment, credential)

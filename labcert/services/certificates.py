@@ -12,9 +12,9 @@ from labcert.errors import Conflict, NotFound, ValidationFailed
 from labcert.extensions import db
 from labcert.lifecycles import certificate as lifecycle
 from labcert.models import Application, Certificate, CertificateEvent, User, utcnow
-from labcert.services import events
+from labcert.services import events, status_lists
 from labcert.services.audit import record
-from labcert.services.issuance import render_and_sign, store_certificate
+from labcert.services.issuance import sign_documents, store_certificate
 from labcert.services.settings import ServiceSettings
 from labcert.services.snapshot import lab_facts
 from labcert.services.unit_of_work import transactional
@@ -73,14 +73,17 @@ def _number(certificate_id: int | None) -> str | None:
 
 
 @transactional
-def change_status(actor: User, number: str, action: str, reason: str | None) -> Certificate:
-    """Suspend, reinstate or withdraw a certificate, with a reason."""
+def change_status(actor: User, number: str, action: str, reason: str | None, *,
+                  settings: ServiceSettings) -> Certificate:
+    """Suspend, reinstate or withdraw a certificate, with a reason; re-sign its status list."""
     if action not in lifecycle.STATUS_ACTIONS:
         raise ValidationFailed.of([("action", "Choose suspend, reinstate or withdraw.")])
     certificate = get_certificate(actor, number)
     text = _reason(reason)
     _require(action, certificate, utcnow().date())
+    held = status_lists.hold(certificate.status_list)  # the list row before the certificate row
     _set_status(actor, certificate, action, text)
+    status_lists.publish_held(held, settings)
     return certificate
 
 
@@ -112,6 +115,7 @@ def amend(actor: User, number: str, reason: str | None, changes: dict[str, Any],
     _require("amend", old, settings.today())
     cleaned = check_changes(changes)
     signer = settings.signer()
+    held = status_lists.hold(old.status_list)  # the list row before the certificate row
     revision = old.revision + 1
     new_number = f"{old.base_number}-R{revision}"
     facts = old.facts.amended(number=new_number, revision=revision,
@@ -119,11 +123,13 @@ def amend(actor: User, number: str, reason: str | None, changes: dict[str, Any],
                               supersedes=old.number, reason=text, changes=cleaned,
                               signatory=Signatory(name=actor.name),
                               lab=lab_facts(settings.lab_name))  # the lab's identity now
-    pdf, token = render_and_sign(signer, facts, settings)
+    pdf, token, credential, place = sign_documents(signer, facts, settings)
     application = db.session.get(Application, old.application_id)
     new = store_certificate(actor=actor, application=application, facts=facts, pdf=pdf,
                             token=token, signer=signer, base_number=old.base_number,
-                            year=old.year, sequence=old.sequence, supersedes_id=old.id)
+                            year=old.year, sequence=old.sequence, supersedes_id=old.id,
+                            credential=credential, place=place)
     old.superseded_by_id = new.id
     _set_status(actor, old, "amend", f"superseded by {new.number}: {text}")
+    status_lists.publish_held(held, settings, signer)  # a superseded credential is revoked
     return new

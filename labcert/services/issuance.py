@@ -11,27 +11,44 @@ from labcert.pdf import build_context, render_certificate_pdf
 from labcert.pki import LabSigner, make_qr_token
 from labcert.services import events
 from labcert.services.audit import record
+from labcert.services.credential_signing import sign_credential
 from labcert.services.evaluations import MarketEvaluation
 from labcert.services.numbering import allocate_number, display_number
 from labcert.services.settings import ServiceSettings
 from labcert.services.snapshot import build_facts, lab_facts, lab_logo_uri
+from labcert.services.status_lists import allocate_index
 
 TEMPLATE = "certificate/certificate.html"
 
 
-def render_and_sign(signer: LabSigner, facts: CertificateFacts,
-                    settings: ServiceSettings) -> tuple[bytes, str]:
-    """Render the facts to PDF/A-3b, sign it, and return the bytes and the QR token."""
+def render_and_sign(signer: LabSigner, facts: CertificateFacts, settings: ServiceSettings,
+                    credential: str | None = None) -> tuple[bytes, str]:
+    """Render the facts to PDF/A-3b (credential attached), sign it; return bytes and QR token."""
     token = make_qr_token(signer, facts.qr_facts())
     context = build_context(facts, verification_url=settings.verification_url(facts.number),
                             qr_token=token, lab_logo=lab_logo_uri(facts.lab, settings.lab_name))
-    pdf = render_certificate_pdf(context, facts.canonical_json())
+    pdf = render_certificate_pdf(context, facts.canonical_json(), credential)
     return signer.sign_pdf(pdf), token
+
+
+def sign_documents(signer: LabSigner, facts: CertificateFacts,
+                   settings: ServiceSettings) -> tuple[bytes, str, str, tuple[int, int]]:
+    """Sign the PDF, its QR seal and the credential; return them with the status place.
+
+    The credential attached to the PDF states the facts; the registered one, signed once the
+    PDF exists, also links the PDF by its SHA-256 (see services.credential_signing).
+    """
+    place = allocate_index(settings, signer)
+    embedded = sign_credential(facts, settings, signer, place)
+    pdf, token = render_and_sign(signer, facts, settings, embedded)
+    return pdf, token, sign_credential(facts, settings, signer, place, pdf=pdf), place
 
 
 def store_certificate(*, actor: User, application: Application, facts: CertificateFacts,
                       pdf: bytes, token: str, signer: LabSigner, base_number: str, year: int,
-                      sequence: int, supersedes_id: int | None = None) -> Certificate:
+                      sequence: int, supersedes_id: int | None = None,
+                      credential: str | None = None,
+                      place: tuple[int, int] | None = None) -> Certificate:
     """Add the certificate, its first event, the audit event and the outbox event."""
     identity = facts.certificate
     certificate = Certificate(
@@ -44,7 +61,8 @@ def store_certificate(*, actor: User, application: Application, facts: Certifica
         signatory_id=actor.id, signer_subject=signer.info()["subject"],
         snapshot=facts.to_json(), data_sha256=facts.sha256(), pdf=pdf,
         pdf_sha256=hashlib.sha256(pdf).hexdigest(), qr_token=token,
-        supersedes_id=supersedes_id)
+        supersedes_id=supersedes_id, credential=credential,
+        status_list=place[0] if place else None, status_index=place[1] if place else None)
     db.session.add(certificate)
     db.session.flush()
     db.session.add(CertificateEvent(certificate_id=certificate.id, action="issue",
@@ -75,8 +93,9 @@ def issue_certificates(actor: User, application: Application, passing: list[Mark
         base, sequence = allocate_number(issued_at.year)
         facts = build_facts(application, item, number=display_number(base, 0),
                             issued_at=issued_at, signatory=actor, lab=lab)
-        pdf, token = render_and_sign(signer, facts, settings)
+        pdf, token, credential, place = sign_documents(signer, facts, settings)
         issued.append(store_certificate(actor=actor, application=application, facts=facts,
                                         pdf=pdf, token=token, signer=signer, base_number=base,
-                                        year=issued_at.year, sequence=sequence))
+                                        year=issued_at.year, sequence=sequence,
+                                        credential=credential, place=place))
     return issued

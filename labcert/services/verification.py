@@ -37,6 +37,7 @@ def public_status(certificate: Certificate, today: date) -> dict[str, Any]:
                     "software_version": facts.product.software_version},
         "issued_at": certificate.issued_at, "valid_until": certificate.valid_until,
         "pdf_sha256": certificate.pdf_sha256,
+        "has_credential": certificate.status_list is not None,
     }
 
 

@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         auth,
         certificates,
         criteria,
+        did,
         filters,
         home,
         lab,
@@ -53,5 +54,6 @@ def init_app(app: Flask) -> None:
     account.init_app(app)
     app.register_blueprint(criteria.bp)
     app.register_blueprint(wellknown.bp)
+    app.register_blueprint(did.bp)
     app.register_blueprint(certificates.bp)
     app.register_blueprint(verify.bp)

@@ -71,7 +71,8 @@ def change_status(number: str) -> tuple[str, int] | WerkzeugResponse:
     if not form.validate_on_submit():
         return _detail(number, reason_form=form, status=422)
     try:
-        service.change_status(current_user, number, action, form.reason.data)
+        service.change_status(current_user, number, action, form.reason.data,
+                              settings=service_settings())
     except Conflict as error:
         flash(error.message, "error")
         return _detail(number, status=409)

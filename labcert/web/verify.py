@@ -18,11 +18,12 @@ from labcert.extensions import limiter
 from labcert.rules import load_registry
 from labcert.runtime import service_settings
 from labcert.services.certificates import find_certificate
+from labcert.services.credentials import check_credential
 from labcert.services.shipment import check_shipment
 from labcert.services.verification import check_qr_token, status_by_number, verify_upload
-from labcert.uploads import read_limited, read_pdf_upload
+from labcert.uploads import read_limited, read_pdf_upload, read_text_upload
 from labcert.web.forms import populate_errors
-from labcert.web.verify_forms import NumberForm, PdfForm, ShipmentForm
+from labcert.web.verify_forms import CredentialForm, NumberForm, PdfForm, ShipmentForm
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
 
@@ -70,6 +71,30 @@ def status(number: str) -> tuple[str, int] | str:
         qr = check_qr_token(find_certificate(answer["number"]), request.args["t"][:600],
                             service_settings())
     return render_template("verify/status.html", c=answer, qr=qr, json_ld=_json_ld(answer))
+
+
+@bp.route("/credential", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+@public
+def credential() -> tuple[str, int] | str:
+    """Check a pasted or uploaded credential and say plainly what was found."""
+    form = CredentialForm()
+    if request.method == "GET":
+        return render_template("verify/credential.html", form=form, r=None)
+    valid = form.validate_on_submit()
+    text = read_text_upload(form.file.data, "a credential") if valid and form.file.data \
+        else form.credential.data or ""
+    if not valid or not text.strip():
+        form.credential.errors = [*form.credential.errors,
+                                  "Paste the credential (three parts separated by dots) or "
+                                  "choose its file."]
+        return render_template("verify/credential.html", form=form, r=None), 422
+    try:
+        answer = check_credential(text, service_settings(), channel="page_credential")
+    except ValidationFailed as error:
+        populate_errors(form, error)
+        return render_template("verify/credential.html", form=form, r=None), 422
+    return render_template("verify/credential.html", form=form, r=answer)
 
 
 @bp.route("/pdf", methods=["POST"])

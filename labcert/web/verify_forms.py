@@ -31,3 +31,12 @@ class ShipmentForm(FlaskForm):
     imeis = TextAreaField("IMEIs (one per line)", validators=[Optional(), Length(max=200_000)])
     file = FileField("…or a CSV/text file with one IMEI per line")
     submit = SubmitField("Check the shipment")
+
+
+class CredentialForm(FlaskForm):
+    """A credential (vc+jwt), pasted or uploaded."""
+
+    credential = TextAreaField("Credential (vc+jwt)", validators=[Optional(),
+                                                                  Length(max=300_000)])
+    file = FileField("…or the credential file (.jwt)")
+    submit = SubmitField("Check the credential")

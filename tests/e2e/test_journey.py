@@ -263,6 +263,15 @@ def test_a_visitor_verifies_it_by_number_by_uploading_the_pdf_and_by_shipment(
     expect(page.locator("td .badge")).to_have_text(["OK"] * 5)
     screens.take(page, "verifier-pdf-authentic", guide="verifier-pdf-authentic")
 
+    credential = page.request.get(f"/api/v1/certificates/{journey.certificate}/credential")
+    assert credential.headers["content-type"] == "application/vc+jwt"
+    page.goto("/verify/credential")
+    page.get_by_label("Credential (vc+jwt)").fill(credential.text())
+    page.get_by_role("button", name="Check the credential").click()
+    expect(page.get_by_role("status")).to_contain_text("Authentic and in force")
+    expect(page.locator("td .badge")).to_have_text(["OK"] * 5)
+    screens.take(page, "verifier-credential", guide="verifier-credential")
+
     page.get_by_role("link", name="Shipment check").click()
     page.get_by_label("Destination market").select_option("pk-pta")
     shipment = [*SAMPLES, imei(TACS[0], "424299"), SAMPLES[0][:-1] + "0"]

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from labcert.runtime import service_settings
 from labcert.services.certificates import change_status
+from labcert.services.credentials import registered_credential
 from tests.factories import PASSWORD
 from tests.security.world import World, application_in_testing, clone_certificate, new_imei
 from tests.workflow.conftest import example, result_items
@@ -35,7 +37,8 @@ def _result(world: World) -> dict[str, Any]:
 
 def _suspended(world: World) -> str:
     number = clone_certificate(world.certificate)
-    change_status(world.user("reviewer"), number, "suspend", "set up for a probe")
+    change_status(world.user("reviewer"), number, "suspend", "set up for a probe",
+                  settings=service_settings())
     return number
 
 
@@ -86,6 +89,8 @@ JSON_REQUESTS: dict[str, Callable[[World, dict[str, Any]], Request]] = {
     "api_certificates.amend": _certificate_action("amend"),
     "api_verify.shipment": lambda w, s: (None, "/api/v1/verify/shipment", {
         "market": "pk-pta", "imeis": [new_imei(example().product.tacs[0])]}),
+    "api_credentials.verify_credential": lambda w, s: (None, "/api/v1/verify/credential", {
+        "credential": registered_credential(w.certificate)}),
 }
 # Approving for real would issue certificates: its base request is not expected to pass.
 NOT_ACCEPTED = frozenset({"api_review.approve"})

@@ -144,8 +144,9 @@ def quick_amendments(monkeypatch: pytest.MonkeyPatch) -> None:
     Tests that reach amendments by the dozen ask what is refused and stored, not what is
     printed; test_an_amendment_reason_of_the_allowed_length... renders one for real.
     """
-    monkeypatch.setattr("labcert.services.certificates.render_and_sign",
-                        lambda signer, facts, settings: (b"%PDF-1.7 probe", "probe-token"))
+    monkeypatch.setattr("labcert.services.certificates.sign_documents",
+                        lambda signer, facts, settings: (b"%PDF-1.7 probe", "probe-token",
+                                                         None, None))
 
 
 def bearer(world: World, key: str) -> dict[str, str]:

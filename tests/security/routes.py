@@ -76,12 +76,15 @@ OBJECTS: dict[str, Callable[[World], object]] = {
     "instrument_id": lambda w: w.instrument_id,
     "ref": lambda w: "pk-pta",
     "filename": lambda w: "css/labcert.css",
+    "identifier": lambda w: "suspension-1",
+    "name": lambda w: "labcert-dcc-v1.jsonld",
 }
 # Values that name nothing.
 MISSING: dict[str, object] = {
     "application_id": 999999, "number": "LC-1999-999999", "result_id": 999999,
     "token_id": 999999, "user_id": 999999, "organization_id": 999999, "instrument_id": 999999,
-    "ref": "xx-none", "filename": "css/none.css",
+    "ref": "xx-none", "filename": "css/none.css", "identifier": "suspension-999",
+    "name": "none.jsonld",
 }
 # Parameters naming something the first manufacturer (or its user) owns: nobody outside may
 # learn that it exists.

@@ -109,7 +109,8 @@ def clone_certificate(number: str) -> str:
     original = db.session.scalar(select(Certificate).where(Certificate.number == number))
     copy = {c.key: getattr(original, c.key) for c in Certificate.__mapper__.column_attrs
             if c.key not in ("id", "number", "base_number", "revision", "status", "pdf",
-                             "status_reason", "status_changed_at", "superseded_by_id")}
+                             "status_reason", "status_changed_at", "superseded_by_id",
+                             "status_list", "status_index")}  # one status bit per certificate
     clone_number = f"LC-{original.year}-9{next(_serial):05d}"
     db.session.add(Certificate(number=clone_number, base_number=clone_number, revision=0,
                                status="valid", pdf=b"%PDF-1.7 copy without content", **copy))

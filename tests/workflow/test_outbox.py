@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from labcert.extensions import db
 from labcert.models import AuditEvent, OutboxEvent
+from labcert.runtime import service_settings
 from labcert.services import certificates
 from labcert.services.review import reject
 from tests.factories import approve
@@ -27,8 +28,10 @@ def test_an_approval_announces_each_certificate_it_issued(lab) -> None:
 
 def test_status_changes_and_amendments_are_announced_beside_their_audit_events(lab) -> None:
     number = approve(lab.reviewer, lab.submitted().id).certificates[0].number
-    certificates.change_status(lab.reviewer, number, "suspend", "sample failed a re-test")
-    certificates.change_status(lab.reviewer, number, "reinstate", "re-test passed")
+    certificates.change_status(lab.reviewer, number, "suspend", "sample failed a re-test",
+                               settings=service_settings())
+    certificates.change_status(lab.reviewer, number, "reinstate", "re-test passed",
+                               settings=service_settings())
     assert _events()[1:] == [("certificate.suspended", number),
                              ("certificate.reinstated", number)]
     audit = [e.action for e in db.session.scalars(
@@ -48,7 +51,8 @@ def test_a_refused_change_leaves_no_event(lab) -> None:
     number = approve(lab.reviewer, lab.submitted().id).certificates[0].number
     before = _events()
     with pytest.raises(Exception, match="Cannot reinstate"):
-        certificates.change_status(lab.reviewer, number, "reinstate", "it is valid already")
+        certificates.change_status(lab.reviewer, number, "reinstate", "it is valid already",
+                                   settings=service_settings())
     assert _events() == before
 
 
