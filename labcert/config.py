@@ -37,6 +37,22 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "LAB_NAME": "LabCert Demo Testing Laboratory",
     "LOG_LEVEL": "INFO",
+    # Background jobs: no broker = in-process right after commit; redis://... = Celery.
+    "BROKER_URL": None,
+    "REDIS_URL": None,  # verification counters; None: the broker's Redis, if any
+    "REDIS_PREFIX": "labcert:",  # every key LabCert writes to Redis starts with this
+    "JOBS_VISIBILITY_TIMEOUT": 3600,  # seconds before an unacknowledged job is handed out again
+    "JOBS_MAIL_LEASE_SECONDS": 300,  # a mail claimed by a worker that died is retried after this
+    "JOBS_DAILY_AT": 2,  # hour (UTC) at which beat runs the daily jobs
+    # Mail: no server = to the log and the development outbox page.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": "LabCert <labcert@localhost>",
+    "VERIFICATION_STREAM_MAXLEN": 100_000,
 }
 
 _BOOL_TEXT = {"1": True, "true": True, "yes": True, "on": True,
@@ -95,4 +111,8 @@ def resolve(settings: dict[str, Any], instance_path: Path) -> dict[str, Any]:
         settings["SECRET_KEY"] = secret_key_from_instance(instance_path)
     settings["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URL"]
     settings["PUBLIC_URL"] = settings["PUBLIC_URL"].rstrip("/")
+    settings["MAIL_DEFAULT_SENDER"] = settings["MAIL_FROM"]
+    broker = settings["BROKER_URL"] or ""
+    if not settings["REDIS_URL"] and broker.startswith(("redis://", "rediss://")):
+        settings["REDIS_URL"] = broker
     return settings

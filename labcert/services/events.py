@@ -20,6 +20,7 @@ from labcert.models import OutboxEvent, User
 KINDS = frozenset({
     "application.rejected",
     "certificate.issued",
+    "certificate.expired",  # recorded by the daily expiry job; `expired` itself is derived
     *(action.event for action in certificate_lifecycle.ACTIONS.values()),
 })
 
