@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from marshmallow import Schema, fields
 
 from labcert.access import public
@@ -13,6 +13,7 @@ from labcert.api.blueprint import Blueprint
 from labcert.api.content_types import accepts
 from labcert.errors import ValidationFailed
 from labcert.extensions import limiter
+from labcert.http_cache import public_for_a_minute
 from labcert.runtime import service_settings
 from labcert.services.shipment import check_shipment
 from labcert.services.verification import status_by_number, verify_upload
@@ -86,8 +87,15 @@ class ShipmentAnswerSchema(Schema):
 @public
 @bp.response(200, StatusSchema)
 def by_number(number: str) -> dict[str, Any]:
-    """Return the registered status of a certificate."""
+    """Return the registered status of a certificate (cacheable for a minute, with an ETag)."""
     return status_by_number(number, date.today(), channel="api")
+
+
+@bp.after_request
+def _cacheable(response: Response) -> Response:
+    if request.endpoint == "api_verify.by_number":
+        return public_for_a_minute(response)
+    return response
 
 
 @bp.route("/pdf", methods=["POST"])
