@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -43,7 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_PREFIX": "labcert:",  # every key LabCert writes to Redis starts with this
     "JOBS_VISIBILITY_TIMEOUT": 3600,  # seconds before an unacknowledged job is handed out again
     "JOBS_MAIL_LEASE_SECONDS": 300,  # a mail claimed by a worker that died is retried after this
-    "JOBS_DAILY_AT": 2,  # hour (UTC) at which beat runs the daily jobs
+    "JOBS_TRANSPORT_OPTIONS": {},  # more kombu Redis options (tests shorten the restore sweep)
     # Mail: no server = to the log and the development outbox page.
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
@@ -52,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_FROM": "LabCert <labcert@localhost>",
+    # Whether mail is sent is decided by MAIL_SERVER alone (Flask-Mail would not send in tests).
+    "MAIL_SUPPRESS_SEND": False,
     "VERIFICATION_STREAM_MAXLEN": 100_000,
 }
 
@@ -68,6 +71,11 @@ def _coerce(default: Any, text: str) -> Any:
             raise ValueError(f"expected true or false, got {text!r}") from None
     if isinstance(default, int):
         return int(text)
+    if isinstance(default, dict):
+        value = json.loads(text)
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a JSON object, got {text!r}")
+        return value
     return text
 
 

@@ -39,7 +39,8 @@ def make_celery(app: Flask) -> Celery:
         broker_url=app.config["BROKER_URL"],
         broker_transport_options={
             "visibility_timeout": app.config["JOBS_VISIBILITY_TIMEOUT"],
-            "global_keyprefix": app.config["REDIS_PREFIX"]},
+            "global_keyprefix": app.config["REDIS_PREFIX"],
+            **app.config["JOBS_TRANSPORT_OPTIONS"]},
         broker_connection_retry_on_startup=True,
         # A job is acknowledged when it finishes: a worker killed mid-job leaves it queued.
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,

@@ -18,7 +18,7 @@ def backoff(retries: int) -> float:
 def register(celery: Celery) -> None:
     """Register LabCert's tasks on a Celery application."""
 
-    @celery.task(name="labcert.handle_event", bind=True, max_retries=10)
+    @celery.task(name="labcert.handle_event", shared=False, bind=True, max_retries=10)
     def handle_event(self: Task, event_id: int) -> int:
         try:
             return work.handle_event(event_id)
@@ -26,7 +26,7 @@ def register(celery: Celery) -> None:
             outbox_relay.mark_failed(event_id, f"{type(error).__name__}: {error}")
             raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
 
-    @celery.task(name="labcert.deliver_mail", bind=True, max_retries=mailer.MAX_ATTEMPTS)
+    @celery.task(name="labcert.deliver_mail", shared=False, bind=True, max_retries=mailer.MAX_ATTEMPTS)
     def deliver_mail(self: Task, mail_id: int) -> str:
         try:
             return work.deliver_mail(mail_id)
@@ -35,10 +35,10 @@ def register(celery: Celery) -> None:
         except mailer.TRANSIENT as error:
             raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
 
-    @celery.task(name="labcert.run_due")
+    @celery.task(name="labcert.run_due", shared=False)
     def run_due() -> list[str]:
         return [f"{r.name}: {r.outcome}" for r in schedule.run_due()]
 
-    @celery.task(name="labcert.run_frequent")
+    @celery.task(name="labcert.run_frequent", shared=False)
     def run_frequent(name: str) -> str:
         return schedule.run_frequent(name).outcome
