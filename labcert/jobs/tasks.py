@@ -26,7 +26,8 @@ def register(celery: Celery) -> None:
             outbox_relay.mark_failed(event_id, f"{type(error).__name__}: {error}")
             raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
 
-    @celery.task(name="labcert.deliver_mail", shared=False, bind=True, max_retries=mailer.MAX_ATTEMPTS)
+    @celery.task(name="labcert.deliver_mail", shared=False, bind=True,
+                 max_retries=mailer.MAX_ATTEMPTS)
     def deliver_mail(self: Task, mail_id: int) -> str:
         try:
             return work.deliver_mail(mail_id)
