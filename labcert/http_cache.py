@@ -1,17 +1,36 @@
-"""Let a CDN or browser keep public status answers for a minute, and revalidate by ETag."""
+"""Let a CDN or browser keep public status answers for a minute, and revalidate by ETag.
+
+Each process also keeps the answers it computed for a few seconds (`VERIFY_CACHE_SECONDS`,
+services/answer_cache.py); the `Age` header tells HTTP caches how old such an answer is, so no
+answer is served as fresh more than a minute after it was read from the database.
+"""
 
 from __future__ import annotations
 
-from flask import Response, request
+from datetime import date
+
+from flask import Flask, Response, request
+
+from labcert.services import answer_cache
 
 MAX_AGE = 60  # a status change is visible everywhere within this many seconds
 
 
-def public_for_a_minute(response: Response) -> Response:
+def public_for_a_minute(response: Response, number: str | None = None) -> Response:
     """Mark a successful public answer cacheable, with an ETag; answer 304 when it matches."""
     if response.status_code != 200 or response.direct_passthrough:
         return response
     response.add_etag()
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
+    age = int(answer_cache.age_of(number, date.today())) if number else 0
+    if age:
+        response.age = age
     return response.make_conditional(request)
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its cache of public answers and put it in use for each request."""
+    seconds = app.config["VERIFY_CACHE_SECONDS"]
+    cache = answer_cache.AnswerCache(seconds) if seconds > 0 else None
+    app.before_request(lambda: answer_cache.use(cache))

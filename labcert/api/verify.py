@@ -86,15 +86,30 @@ class ShipmentAnswerSchema(Schema):
 @limiter.limit(_limit)
 @public
 @bp.response(200, StatusSchema)
-def by_number(number: str) -> dict[str, Any]:
+def by_number(number: str) -> Response:
     """Return the registered status of a certificate (cacheable for a minute, with an ETag)."""
-    return status_by_number(number, date.today(), channel="api")
+    answer = status_by_number(number, date.today(), channel="api")
+    return Response(_body(answer), mimetype="application/json")
+
+
+# A cached answer is the same object each time: serialise it once (the hot path of lookups).
+_BODIES: dict[int, tuple[dict[str, Any], bytes]] = {}
+
+
+def _body(answer: dict[str, Any]) -> bytes:
+    kept = _BODIES.get(id(answer))
+    if kept is None or kept[0] is not answer:
+        if len(_BODIES) >= 1000:
+            _BODIES.clear()
+        kept = (answer, current_app.json.dumps(StatusSchema().dump(answer)).encode())
+        _BODIES[id(answer)] = kept
+    return kept[1]
 
 
 @bp.after_request
 def _cacheable(response: Response) -> Response:
     if request.endpoint == "api_verify.by_number":
-        return public_for_a_minute(response)
+        return public_for_a_minute(response, (request.view_args or {}).get("number"))
     return response
 
 

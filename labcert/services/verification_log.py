@@ -70,11 +70,11 @@ class RedisSink:
         day = self.counter + at.date().isoformat()
         pipe = self.client.pipeline(transaction=False)
         pipe.incr(day)
-        pipe.expire(day, COUNTER_DAYS * 86400)
         pipe.xadd(self.stream, {"at": at.isoformat(), "number": number or "",
                                 "channel": channel, "outcome": outcome},
                   maxlen=self.maxlen, approximate=True)
-        pipe.execute()
+        if pipe.execute()[0] == 1:  # the day's first check: the counter expires in time
+            self.client.expire(day, COUNTER_DAYS * 86400)
 
     def count(self, day: str) -> int:
         """Return the number of checks counted on a day (YYYY-MM-DD)."""

@@ -84,7 +84,7 @@ def status(number: str) -> tuple[str, int] | str | Response:
     page_html = render_template("verify/status.html", c=answer, qr=qr, json_ld=_json_ld(answer))
     if current_user.is_authenticated:  # the page carries the user's own buttons
         return page_html
-    return public_for_a_minute(make_response(page_html))
+    return public_for_a_minute(make_response(page_html), number.strip())
 
 
 @bp.route("/credential", methods=["GET", "POST"])
