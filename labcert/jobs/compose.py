@@ -22,7 +22,8 @@ SUBJECTS = {
 
 def render(draft: Draft) -> Rendered:
     """Return the draft composed: subject, plain text and HTML."""
-    subject = SUBJECTS[draft.kind].format(**draft.context)
+    # One line whatever the facts hold: a newline in a header would refuse the whole message.
+    subject = " ".join(SUBJECTS[draft.kind].format(**draft.context).split())
     context = {**draft.context, "subject": subject}
     return Rendered(draft, subject, render_template(f"mail/{draft.template}.txt", **context),
                     render_template(f"mail/{draft.template}.html", **context))

@@ -4,19 +4,20 @@ mail goes to the log and to the development outbox page."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 import time_machine
 from sqlalchemy import select, update
 
 from labcert.extensions import db
-from labcert.jobs import compose, relay
+from labcert.jobs import compose, relay, reminders, schedule
+from labcert.jobs.celery_app import beat_schedule
 from labcert.jobs.expiry import record_expiries
 from labcert.models import CertificateEvent, MailMessage, OutboxEvent, utcnow
 from labcert.runtime import service_settings
 from labcert.services import certificates, events, watches
 from labcert.services.review import reject
-from tests.factories import PASSWORD, approve, make_user
+from tests.factories import PASSWORD, approve, make_instrument, make_user
 
 EMBEDDED = True
 
@@ -144,3 +145,25 @@ def test_a_worker_needs_a_broker(runner) -> None:
     result = runner.invoke(args=["worker"])
     assert result.exit_code != 0
     assert "set LABCERT_BROKER_URL" in result.output
+
+
+def test_technicians_hear_of_instruments_due_for_calibration_within_30_days(lab) -> None:
+    soon = make_instrument(asset_tag="PM-SOON", calibration_due=date.today() + timedelta(days=12))
+    make_instrument(asset_tag="PM-LATER", calibration_due=date.today() + timedelta(days=45))
+    colleague = make_user("technician")
+    outcome = reminders.calibration_reminders(service_settings())
+    assert outcome == "2 calibration reminders"
+    mail = [m for m in _mail() if m.kind == "instrument.calibration_due"]
+    assert sorted(m.to_address for m in mail) == sorted([lab.technician.email, colleague.email])
+    assert all(m.subject == f"Instrument PM-SOON due for calibration on "
+                            f"{soon.calibration_due.isoformat()}" for m in mail)
+    assert reminders.calibration_reminders(service_settings()) == "0 calibration reminders"
+
+
+def test_beat_asks_for_the_daily_jobs_and_runs_the_frequent_ones_on_their_own_clock() -> None:
+    schedule_ = beat_schedule()
+    assert schedule_["run-due"] == {"task": "labcert.run_due", "schedule": 600.0}
+    assert schedule_["outbox.sweep"]["schedule"] == 60
+    assert schedule_["verification_log.flush"]["schedule"] == 10
+    assert {"certificates.expiry", "certificates.reminders", "instruments.calibration"} <= \
+        set(schedule.DAILY)

@@ -80,3 +80,11 @@ def test_a_kind_turned_off_is_not_mailed_and_the_others_still_are(lab, mailbox, 
     assert [m["To"] for m in mailbox.messages] == [lab.maker.email]
     db.session.expire_all()
     assert [m.status for m in db.session.query(MailMessage)] == ["sent"]
+
+
+def test_jobs_status_shows_the_queue_depth_while_no_worker_runs(lab, runner) -> None:
+    approve(lab.reviewer, lab.submitted().id)
+    result = runner.invoke(args=["jobs", "status"])
+    assert result.exit_code == 0, result.output
+    assert "Jobs: celery; mail: smtp; queue depth: 1" in result.output
+    assert "Outbox: 0 unrelayed" in result.output  # handed to the broker
