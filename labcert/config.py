@@ -56,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
     # Whether mail is sent is decided by MAIL_SERVER alone (Flask-Mail would not send in tests).
     "MAIL_SUPPRESS_SEND": False,
     "VERIFICATION_STREAM_MAXLEN": 100_000,
+    "VERIFICATION_BATCH": 20,  # lookups a process sends to Redis at once (or after a second)
     # Seconds a process reuses a public status answer it read (0: read every time). Changes
     # made in the process itself show at once; other processes see them within this time.
     "VERIFY_CACHE_SECONDS": 10,

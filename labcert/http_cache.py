@@ -29,6 +29,17 @@ def public_for_a_minute(response: Response, number: str | None = None) -> Respon
     return response.make_conditional(request)
 
 
+def public_json(body: bytes, etag: str, number: str) -> Response:
+    """Answer with a JSON body whose ETag is known: 304 if the client has it, else the body."""
+    headers = {"ETag": f'"{etag}"', "Cache-Control": f"public, max-age={MAX_AGE}"}
+    age = int(answer_cache.age_of(number, date.today()))
+    if age:
+        headers["Age"] = str(age)
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers=headers)
+    return Response(body, mimetype="application/json", headers=headers)
+
+
 def init_app(app: Flask) -> None:
     """Give the app its cache of public answers and put it in use for each request."""
     seconds = app.config["VERIFY_CACHE_SECONDS"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,7 @@ from labcert.api.blueprint import Blueprint
 from labcert.api.content_types import accepts
 from labcert.errors import ValidationFailed
 from labcert.extensions import limiter
-from labcert.http_cache import public_for_a_minute
+from labcert.http_cache import public_json
 from labcert.runtime import service_settings
 from labcert.services.shipment import check_shipment
 from labcert.services.verification import status_by_number, verify_upload
@@ -89,28 +90,23 @@ class ShipmentAnswerSchema(Schema):
 def by_number(number: str) -> Response:
     """Return the registered status of a certificate (cacheable for a minute, with an ETag)."""
     answer = status_by_number(number, date.today(), channel="api")
-    return Response(_body(answer), mimetype="application/json")
+    body, etag = _serialised(answer)
+    return public_json(body, etag, answer["number"])
 
 
-# A cached answer is the same object each time: serialise it once (the hot path of lookups).
-_BODIES: dict[int, tuple[dict[str, Any], bytes]] = {}
+# A cached answer is the same object each time: serialise and hash it once (the hot path).
+_BODIES: dict[int, tuple[dict[str, Any], bytes, str]] = {}
 
 
-def _body(answer: dict[str, Any]) -> bytes:
+def _serialised(answer: dict[str, Any]) -> tuple[bytes, str]:
     kept = _BODIES.get(id(answer))
     if kept is None or kept[0] is not answer:
         if len(_BODIES) >= 1000:
             _BODIES.clear()
-        kept = (answer, current_app.json.dumps(StatusSchema().dump(answer)).encode())
+        body = current_app.json.dumps(StatusSchema().dump(answer)).encode()
+        kept = (answer, body, hashlib.sha256(body).hexdigest()[:32])
         _BODIES[id(answer)] = kept
-    return kept[1]
-
-
-@bp.after_request
-def _cacheable(response: Response) -> Response:
-    if request.endpoint == "api_verify.by_number":
-        return public_for_a_minute(response, (request.view_args or {}).get("number"))
-    return response
+    return kept[1], kept[2]
 
 
 @bp.route("/pdf", methods=["POST"])

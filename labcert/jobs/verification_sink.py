@@ -6,9 +6,10 @@ import redis
 from flask import Flask, current_app
 
 from labcert.services import verification_log
+from labcert.services.verification_stream import RedisSink
 
 
-def sink_of(app: Flask) -> verification_log.RedisSink | None:
+def sink_of(app: Flask) -> RedisSink | None:
     """Return the app's Redis sink (one client per process), or None without Redis."""
     if not app.config.get("REDIS_URL"):
         return None
@@ -16,8 +17,9 @@ def sink_of(app: Flask) -> verification_log.RedisSink | None:
     if sink is None:
         client = redis.Redis.from_url(app.config["REDIS_URL"], decode_responses=True,
                                       socket_timeout=1.0, socket_connect_timeout=1.0)
-        sink = verification_log.RedisSink(client, app.config["REDIS_PREFIX"],
-                                          app.config["VERIFICATION_STREAM_MAXLEN"])
+        sink = RedisSink(client, app.config["REDIS_PREFIX"],
+                         app.config["VERIFICATION_STREAM_MAXLEN"],
+                         batch=app.config["VERIFICATION_BATCH"])
         app.extensions["verification_sink"] = sink
     return sink
 
