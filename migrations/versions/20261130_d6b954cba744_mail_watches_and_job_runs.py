@@ -5,7 +5,7 @@ exporters' watches and per-kind preferences their tables, daily jobs one row per
 verification-log rows flushed from Redis the stream id they came from.
 
 Revision ID: d6b954cba744
-Revises: 08623e633dc1
+Revises: 1cfa2132ffab
 Create Date: 2026-11-30 05:32:43.172505
 
 """
@@ -17,7 +17,7 @@ import labcert.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'd6b954cba744'
-down_revision = '08623e633dc1'
+down_revision = '1cfa2132ffab'
 branch_labels = None
 depends_on = None
 
