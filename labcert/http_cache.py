@@ -16,13 +16,18 @@ from labcert.services import answer_cache
 MAX_AGE = 60  # a status change is visible everywhere within this many seconds
 
 
-def public_for_a_minute(response: Response, number: str | None = None) -> Response:
-    """Mark a successful public answer cacheable, with an ETag; answer 304 when it matches."""
+def public_page(response: Response, number: str | None = None) -> Response:
+    """Let a CDN keep a public status page a minute; browsers revalidate it by its ETag.
+
+    A person who reloads the page after hearing of a change should see it (the browser asks,
+    and gets 304 while nothing changed); a shared cache in front may still answer for a minute.
+    """
     if response.status_code != 200 or response.direct_passthrough:
         return response
     response.add_etag()
     response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE
+    response.cache_control.max_age = 0
+    response.cache_control.s_maxage = MAX_AGE
     age = int(answer_cache.age_of(number, date.today())) if number else 0
     if age:
         response.age = age

@@ -25,7 +25,7 @@ from werkzeug import Response as WerkzeugResponse
 from labcert.access import public
 from labcert.errors import NotFound, ValidationFailed
 from labcert.extensions import limiter
-from labcert.http_cache import public_for_a_minute
+from labcert.http_cache import public_page
 from labcert.rules import load_registry
 from labcert.runtime import service_settings
 from labcert.services.certificates import find_certificate
@@ -84,7 +84,7 @@ def status(number: str) -> tuple[str, int] | str | Response:
     page_html = render_template("verify/status.html", c=answer, qr=qr, json_ld=_json_ld(answer))
     if current_user.is_authenticated:  # the page carries the user's own buttons
         return page_html
-    return public_for_a_minute(make_response(page_html), number.strip())
+    return public_page(make_response(page_html), number.strip())
 
 
 @bp.route("/credential", methods=["GET", "POST"])

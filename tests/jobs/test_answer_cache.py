@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from labcert.runtime import service_settings
 from labcert.services import certificates
 from tests.factories import approve
 
@@ -14,7 +15,8 @@ EMBEDDED = True
 def test_a_change_made_in_this_process_shows_at_once(lab, client) -> None:
     number = approve(lab.reviewer, lab.submitted().id).certificates[0].number
     assert client.get(f"/api/v1/verify/{number}").get_json()["status"] == "valid"
-    certificates.change_status(lab.reviewer, number, "suspend", "re-test")
+    certificates.change_status(lab.reviewer, number, "suspend", "re-test",
+                                 settings=service_settings())
     assert client.get(f"/api/v1/verify/{number}").get_json()["status"] == "suspended"
 
 
@@ -56,6 +58,7 @@ def test_without_the_cache_every_lookup_reads_the_database(lab, make_app) -> Non
     with uncached.app_context():
         visitor = uncached.test_client()
         assert visitor.get(f"/api/v1/verify/{number}").get_json()["status"] == "valid"
-    certificates.change_status(lab.reviewer, number, "suspend", "re-test")
+    certificates.change_status(lab.reviewer, number, "suspend", "re-test",
+                                 settings=service_settings())
     with uncached.app_context():
         assert visitor.get(f"/api/v1/verify/{number}").get_json()["status"] == "suspended"

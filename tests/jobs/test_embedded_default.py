@@ -128,7 +128,8 @@ def test_a_rejection_on_the_embedded_default_is_logged_with_its_reasons(lab) -> 
 
 def test_jobs_status_names_the_mode_and_the_oldest_unrelayed_event(lab, runner) -> None:
     number = approve(lab.reviewer, lab.submitted().id).certificates[0].number
-    certificates.change_status(lab.reviewer, number, "suspend", "re-test")
+    certificates.change_status(lab.reviewer, number, "suspend", "re-test",
+                                 settings=service_settings())
     events.happened("certificate.reinstated", "certificate", number, {})
     db.session.commit()  # committed outside a service: not relayed yet
     result = runner.invoke(args=["jobs", "status"])

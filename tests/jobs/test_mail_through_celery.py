@@ -6,6 +6,7 @@ import time
 
 from labcert.extensions import db
 from labcert.models import MailMessage
+from labcert.runtime import service_settings
 from labcert.services import certificates, notifications, watches
 from labcert.services.review import reject
 from tests.factories import approve, make_user
@@ -41,7 +42,8 @@ def test_a_suspension_mails_the_holder_and_every_watcher(lab, mailbox, worker) -
     for watcher in (buyer, customs):
         watches.watch(watcher, number)
     notifications.set_preferences(customs, [])  # everything off: a suspension still comes
-    certificates.change_status(lab.reviewer, number, "suspend", "Sample failed the SAR re-test")
+    certificates.change_status(lab.reviewer, number, "suspend", "Sample failed the SAR re-test",
+                                 settings=service_settings())
     wait_for(lambda: len(mailbox.messages) >= 3, what="three mails")
     time.sleep(QUIET)
     assert sorted(m["To"] for m in mailbox.messages) == sorted(

@@ -24,7 +24,8 @@ def test_the_api_adds_lists_and_removes_watches(lab, api) -> None:
     assert created.status_code == 201
     assert created.get_json()["number"] == number and created.get_json()["status"] == "valid"
     assert exporter.post("/api/v1/watches", json={"number": number}).status_code == 200
-    certificates.change_status(lab.reviewer, number, "suspend", "re-test")
+    certificates.change_status(lab.reviewer, number, "suspend", "re-test",
+                                 settings=service_settings())
     [item] = exporter.get("/api/v1/watches").get_json()
     assert (item["number"], item["status"], item["market"]) == (number, "suspended", "pk-pta")
     assert exporter.delete(f"/api/v1/watches/{number}").status_code == 204
