@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -37,6 +38,28 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "LAB_NAME": "LabCert Demo Testing Laboratory",
     "LOG_LEVEL": "INFO",
+    # Background jobs: no broker = in-process right after commit; redis://... = Celery.
+    "BROKER_URL": None,
+    "REDIS_URL": None,  # verification counters; None: the broker's Redis, if any
+    "REDIS_PREFIX": "labcert:",  # every key LabCert writes to Redis starts with this
+    "JOBS_VISIBILITY_TIMEOUT": 3600,  # seconds before an unacknowledged job is handed out again
+    "JOBS_MAIL_LEASE_SECONDS": 300,  # a mail claimed by a worker that died is retried after this
+    "JOBS_TRANSPORT_OPTIONS": {},  # more kombu Redis options (tests shorten the restore sweep)
+    # Mail: no server = to the log and the development outbox page.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": "LabCert <labcert@localhost>",
+    # Whether mail is sent is decided by MAIL_SERVER alone (Flask-Mail would not send in tests).
+    "MAIL_SUPPRESS_SEND": False,
+    "VERIFICATION_STREAM_MAXLEN": 100_000,
+    "VERIFICATION_BATCH": 20,  # lookups a process sends to Redis at once (or after a second)
+    # Seconds a process reuses a public status answer it read (0: read every time). Changes
+    # made in the process itself show at once; other processes see them within this time.
+    "VERIFY_CACHE_SECONDS": 10,
 }
 
 _BOOL_TEXT = {"1": True, "true": True, "yes": True, "on": True,
@@ -52,6 +75,11 @@ def _coerce(default: Any, text: str) -> Any:
             raise ValueError(f"expected true or false, got {text!r}") from None
     if isinstance(default, int):
         return int(text)
+    if isinstance(default, dict):
+        value = json.loads(text)
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a JSON object, got {text!r}")
+        return value
     return text
 
 
@@ -95,4 +123,8 @@ def resolve(settings: dict[str, Any], instance_path: Path) -> dict[str, Any]:
         settings["SECRET_KEY"] = secret_key_from_instance(instance_path)
     settings["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URL"]
     settings["PUBLIC_URL"] = settings["PUBLIC_URL"].rstrip("/")
+    settings["MAIL_DEFAULT_SENDER"] = settings["MAIL_FROM"]
+    broker = settings["BROKER_URL"] or ""
+    if not settings["REDIS_URL"] and broker.startswith(("redis://", "rediss://")):
+        settings["REDIS_URL"] = broker
     return settings

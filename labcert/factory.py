@@ -28,7 +28,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     values.update(overrides or {})
     app.config.update(settings.resolve(values, Path(app.instance_path)))
 
-    from labcert import api, cli, http_errors, logs, security, web
+    from labcert import api, cli, http_cache, http_errors, jobs, logs, security, web
     from labcert.json_provider import DecimalJSONProvider
 
     logs.init_app(app)
@@ -43,4 +43,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     api.init_app(app)
     http_errors.init_app(app)
     cli.init_app(app)
+    jobs.init_app(app)
+    http_cache.init_app(app)
     return app

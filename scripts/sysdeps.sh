@@ -4,7 +4,7 @@
 set -euo pipefail
 
 required=()   # without these LabCert cannot render certificates
-optional=()   # without these some tests skip (PDF validators)
+optional=()   # without these some tests skip (PDF validators) or fail (Redis)
 
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 
@@ -16,6 +16,7 @@ command -v pdfsig >/dev/null || optional+=(poppler-utils)
 command -v qpdf >/dev/null || optional+=(qpdf)
 command -v certutil >/dev/null || optional+=(libnss3-tools)
 command -v zbarimg >/dev/null || optional+=(zbar-tools)
+command -v redis-server >/dev/null || optional+=(redis-server)   # the background-jobs tests
 
 missing=("${required[@]}" "${optional[@]}")
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -33,5 +34,5 @@ if [ ${#required[@]} -gt 0 ]; then
   echo "  sudo apt-get install -y ${missing[*]}" >&2
   exit 1
 fi
-echo "Note: PDF validator tests will be skipped; install them with:"
+echo "Note: tests that need these (PDF validators, Redis) skip or fail; install them with:"
 echo "  sudo apt-get install -y ${optional[*]}"

@@ -30,6 +30,11 @@ class ApiClient:
         """POST with the token."""
         return self.client.post(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
 
+    def delete(self, url: str, **kwargs: Any) -> Any:
+        """DELETE with the token."""
+        return self.client.delete(url, headers=self._headers(kwargs.pop("headers", None)),
+                                  **kwargs)
+
 
 @pytest.fixture
 def api(client: FlaskClient) -> Any:

@@ -73,7 +73,7 @@ def uses_of_db(layer: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("layer", ["labcert.web", "labcert.api", "labcert.cli"])
+@pytest.mark.parametrize("layer", ["labcert.web", "labcert.api", "labcert.cli", "labcert.jobs"])
 def test_pages_api_and_cli_reach_the_database_only_through_services(layer: str) -> None:
     assert offences(layer, ("labcert.extensions.db", "sqlalchemy", "flask_sqlalchemy")) == []
     assert uses_of_db(layer) == []

@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
         review,
         tokens,
         verify,
+        watches,
     )
 
     app.config.setdefault("API_TITLE", "LabCert API")
@@ -44,6 +45,6 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     app.before_request(check_content_type)
     for module in (tokens, me, criteria, organizations, applications, lab_inputs, review,
-                   certificates, verify, credentials):
+                   certificates, verify, credentials, watches):
         csrf.exempt(module.bp)
         api.register_blueprint(module.bp)

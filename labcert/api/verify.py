@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from marshmallow import Schema, fields
 
 from labcert.access import public
@@ -13,6 +14,7 @@ from labcert.api.blueprint import Blueprint
 from labcert.api.content_types import accepts
 from labcert.errors import ValidationFailed
 from labcert.extensions import limiter
+from labcert.http_cache import public_json
 from labcert.runtime import service_settings
 from labcert.services.shipment import check_shipment
 from labcert.services.verification import status_by_number, verify_upload
@@ -85,9 +87,26 @@ class ShipmentAnswerSchema(Schema):
 @limiter.limit(_limit)
 @public
 @bp.response(200, StatusSchema)
-def by_number(number: str) -> dict[str, Any]:
-    """Return the registered status of a certificate."""
-    return status_by_number(number, date.today(), channel="api")
+def by_number(number: str) -> Response:
+    """Return the registered status of a certificate (cacheable for a minute, with an ETag)."""
+    answer = status_by_number(number, date.today(), channel="api")
+    body, etag = _serialised(answer)
+    return public_json(body, etag, answer["number"])
+
+
+# A cached answer is the same object each time: serialise and hash it once (the hot path).
+_BODIES: dict[int, tuple[dict[str, Any], bytes, str]] = {}
+
+
+def _serialised(answer: dict[str, Any]) -> tuple[bytes, str]:
+    kept = _BODIES.get(id(answer))
+    if kept is None or kept[0] is not answer:
+        if len(_BODIES) >= 1000:
+            _BODIES.clear()
+        body = current_app.json.dumps(StatusSchema().dump(answer)).encode()
+        kept = (answer, body, hashlib.sha256(body).hexdigest()[:32])
+        _BODIES[id(answer)] = kept
+    return kept[1], kept[2]
 
 
 @bp.route("/pdf", methods=["POST"])

@@ -7,10 +7,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Attach the LabCert commands to the app's CLI (`flask --app wsgi ...` works too)."""
-    from labcert.cli import admin, audit, credentials, criteria, demo, imports, pki, users
+    from labcert.cli import admin, audit, credentials, criteria, demo, imports, jobs, pki, users
 
     admin.pki.add_command(pki.init)
     for command in (users.users, users.tokens, audit.audit, demo.seed_demo, criteria.criteria,
                     admin.pki, pki.verify, imports.import_results_command,
-                    credentials.credentials):
+                    credentials.credentials, jobs.worker, jobs.jobs):
         app.cli.add_command(command)

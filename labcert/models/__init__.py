@@ -11,6 +11,8 @@ from labcert.models.certificate import (
 )
 from labcert.models.evaluation import Evaluation
 from labcert.models.instrument import Instrument
+from labcert.models.job_run import JobRun
+from labcert.models.mail import MailMessage
 from labcert.models.organization import ORGANIZATION_KINDS, Organization
 from labcert.models.outbox import OutboxEvent
 from labcert.models.product import Product, ProductTac
@@ -20,6 +22,7 @@ from labcert.models.status_list import StatusList
 from labcert.models.token import ApiToken
 from labcert.models.types import utcnow
 from labcert.models.user import ORGANIZATION_ROLES, ROLES, STAFF_ROLES, User
+from labcert.models.watch import NotificationPreference, Watch
 
 __all__ = [
     "APPLICATION_STATES",
@@ -37,6 +40,9 @@ __all__ = [
     "CertificateEvent",
     "Evaluation",
     "Instrument",
+    "JobRun",
+    "MailMessage",
+    "NotificationPreference",
     "Organization",
     "OutboxEvent",
     "Product",
@@ -47,5 +53,6 @@ __all__ = [
     "TestResult",
     "User",
     "VerificationLog",
+    "Watch",
     "utcnow",
 ]

@@ -137,6 +137,8 @@ class VerificationLog(db.Model):
     certificate_number: Mapped[str | None] = mapped_column(String(40), index=True)
     channel: Mapped[str] = mapped_column(String(20))
     outcome: Mapped[str] = mapped_column(String(40))
+    # The Redis stream entry it was flushed from: a flush repeated after a crash adds nothing.
+    source_id: Mapped[str | None] = mapped_column(String(40), unique=True)
 
     def __repr__(self) -> str:
         return f"<VerificationLog {self.channel} {self.certificate_number} {self.outcome}>"

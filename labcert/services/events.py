@@ -16,10 +16,12 @@ from sqlalchemy import select
 from labcert.extensions import db
 from labcert.lifecycles import certificate as certificate_lifecycle
 from labcert.models import OutboxEvent, User
+from labcert.services import answer_cache
 
 KINDS = frozenset({
     "application.rejected",
     "certificate.issued",
+    "certificate.expired",  # recorded by the daily expiry job; `expired` itself is derived
     *(action.event for action in certificate_lifecycle.ACTIONS.values()),
 })
 
@@ -33,6 +35,8 @@ def happened(kind: str, entity_type: str, entity_id: object, data: dict[str, Any
                         data=json.loads(json.dumps(data or {}, default=str)),
                         actor_id=actor.id if actor else None)
     db.session.add(event)
+    if entity_type == "certificate":
+        answer_cache.forget(str(entity_id))  # its public answer changes with this event
     return event
 
 

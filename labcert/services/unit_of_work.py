@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from labcert.errors import Conflict
 from labcert.extensions import db
+from labcert.services import outbox_relay
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,6 +33,7 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
         except BaseException:
             db.session.rollback()
             raise
+        outbox_relay.after_commit()  # background work hears of what this commit made durable
         return result
 
     return wrapper

@@ -13,6 +13,7 @@ from labcert.extensions import db
 from labcert.lifecycles.certificate import WORDS
 from labcert.models import Certificate
 from labcert.pki import InvalidQrToken, read_qr_token, verify_pdf
+from labcert.services import answer_cache
 from labcert.services.certificates import find_certificate
 from labcert.services.settings import ServiceSettings
 from labcert.services.verification_log import log_check
@@ -43,6 +44,11 @@ def public_status(certificate: Certificate, today: date) -> dict[str, Any]:
 
 def status_by_number(number: str, today: date, channel: str = "number") -> dict[str, Any]:
     """Answer 'is this certificate registered and in force?' for a number."""
+    cache = answer_cache.current()
+    hit = cache.get(number.strip(), today) if cache is not None else None
+    if hit is not None:
+        log_check(hit[0]["number"], channel, hit[0]["status"])
+        return hit[0]
     certificate = find_certificate(number)
     if certificate is None:
         log_check(None, channel, "unknown_number")
@@ -51,6 +57,8 @@ def status_by_number(number: str, today: date, channel: str = "number") -> dict[
                        "that is not in this register was not issued by this lab.")
     answer = public_status(certificate, today)
     log_check(certificate.number, channel, answer["status"])
+    if cache is not None:
+        cache.put(certificate.number, today, answer)
     return answer
 
 

@@ -34,8 +34,10 @@ def init_app(app: Flask) -> None:
         home,
         lab,
         navigation,
+        notifications,
         review,
         verify,
+        watches,
         wellknown,
     )
 
@@ -57,3 +59,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(did.bp)
     app.register_blueprint(certificates.bp)
     app.register_blueprint(verify.bp)
+    app.register_blueprint(watches.bp)
+    app.register_blueprint(notifications.bp)

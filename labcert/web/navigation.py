@@ -29,7 +29,7 @@ NAV = {
     "manufacturer": (("Home", "home.dashboard"), ("Applications", "lab.applications"),
                      ("Certificates", "certificates.index"), ("Criteria", "criteria.index")),
     "exporter": (("Home", "home.dashboard"), ("Verify", "verify.index"),
-                 ("Shipment check", "verify.shipment")),
+                 ("Shipment check", "verify.shipment"), ("Watched", "watches.index")),
 }
 NAV = {role: (*entries, ("Account", "account.index")) for role, entries in NAV.items()}
 PUBLIC_NAV = (("Verify a certificate", "verify.index"), ("Shipment check", "verify.shipment"))

@@ -9,12 +9,23 @@ import re
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 from werkzeug import Response as WerkzeugResponse
 
 from labcert.access import public
 from labcert.errors import NotFound, ValidationFailed
 from labcert.extensions import limiter
+from labcert.http_cache import public_page
 from labcert.rules import load_registry
 from labcert.runtime import service_settings
 from labcert.services.certificates import find_certificate
@@ -59,7 +70,7 @@ def _json_ld(answer: dict[str, Any]) -> str:
 @bp.route("/<number>")
 @limiter.limit(_limit)
 @public
-def status(number: str) -> tuple[str, int] | str:
+def status(number: str) -> tuple[str, int] | str | Response:
     """Show a certificate's status; with ?t= also check the QR code's seal."""
     try:
         answer = status_by_number(number, date.today(), channel="qr" if "t" in request.args
@@ -70,7 +81,10 @@ def status(number: str) -> tuple[str, int] | str:
     if request.args.get("t"):
         qr = check_qr_token(find_certificate(answer["number"]), request.args["t"][:600],
                             service_settings())
-    return render_template("verify/status.html", c=answer, qr=qr, json_ld=_json_ld(answer))
+    page_html = render_template("verify/status.html", c=answer, qr=qr, json_ld=_json_ld(answer))
+    if current_user.is_authenticated:  # the page carries the user's own buttons
+        return page_html
+    return public_page(make_response(page_html), number.strip())
 
 
 @bp.route("/credential", methods=["GET", "POST"])

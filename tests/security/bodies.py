@@ -91,6 +91,7 @@ JSON_REQUESTS: dict[str, Callable[[World, dict[str, Any]], Request]] = {
         "market": "pk-pta", "imeis": [new_imei(example().product.tacs[0])]}),
     "api_credentials.verify_credential": lambda w, s: (None, "/api/v1/verify/credential", {
         "credential": registered_credential(w.certificate)}),
+    "api_watches.add": lambda w, s: ("exporter", "/api/v1/watches", {"number": w.certificate}),
 }
 # Approving for real would issue certificates: its base request is not expected to pass.
 NOT_ACCEPTED = frozenset({"api_review.approve"})

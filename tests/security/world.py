@@ -20,6 +20,7 @@ from labcert.services.organizations import set_logo
 from labcert.services.results import add_results
 from labcert.services.samples import add_sample
 from labcert.services.tokens import issue_token
+from labcert.services.watches import watch
 from tests.factories import approve, make_instrument, make_organization, make_user
 from tests.workflow.conftest import Lab, example, result_items
 
@@ -80,6 +81,7 @@ def build_world() -> World:
     result_id = db.session.scalar(select(func.min(TestResult.id)).where(
         TestResult.application_id == approval.application.id))
     set_logo(people["admin"], lab_org.id, LOGO)  # after issuing: the logo form needs one
+    watch(people["exporter"], approval.certificates[0].number)  # the watch list shows a form
     bearer = {key: issue_token(None, user, days=30)[0] for key, user in people.items()}
     spare = {key: issue_token(None, user, days=30, name="spare")[1].id
              for key, user in people.items()}
