@@ -12,7 +12,9 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -217,6 +219,30 @@ class CertificateFacts:
             evaluation=freeze(data["evaluation"]),
             engine_version=data["engine_version"],
         )
+
+
+_PARSED: OrderedDict[str, CertificateFacts] = OrderedDict()
+_PARSED_MAX = 4096
+_PARSED_LOCK = threading.Lock()
+
+
+def cached_facts(data_sha256: str, load: Callable[[], Mapping[str, Any]]) -> CertificateFacts:
+    """Return the facts whose canonical JSON has this SHA-256, parsing the snapshot only once.
+
+    Facts never change for a given hash, so every process keeps the last few thousand it read:
+    a public status lookup then neither loads nor parses the snapshot again.
+    """
+    with _PARSED_LOCK:
+        facts = _PARSED.get(data_sha256)
+        if facts is not None:
+            _PARSED.move_to_end(data_sha256)
+            return facts
+    facts = CertificateFacts.from_json(load())
+    with _PARSED_LOCK:
+        _PARSED[data_sha256] = facts
+        while len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return facts
 
 
 def canonical_json(data: Mapping[str, Any]) -> bytes:

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from labcert.certificate_facts import CertificateFacts
+from labcert.certificate_facts import CertificateFacts, cached_facts
 from labcert.extensions import db
 from labcert.lifecycles import certificate as lifecycle
 from labcert.models.types import UTCDateTime, utcnow
@@ -79,8 +79,8 @@ class Certificate(db.Model):
 
     @property
     def facts(self) -> CertificateFacts:
-        """Return the stored snapshot as typed certificate facts."""
-        return CertificateFacts.from_json(self.snapshot)
+        """Return the stored snapshot as typed certificate facts (parsed once per process)."""
+        return cached_facts(self.data_sha256, lambda: self.snapshot)
 
     def effective_status(self, today: date) -> str:
         """Return the status shown to people: `expired` is derived from `valid_until`."""
