@@ -41,7 +41,9 @@ DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 
 
 @dataclass(frozen=True)
-class _Issuer:
+class DevIssuer:
+    """A CA's key and certificate."""
+
     key: ec.EllipticCurvePrivateKey
     cert: x509.Certificate
 
@@ -63,7 +65,7 @@ def init_dev_pki(directory: Path, lab_name: str) -> list[Path]:
     created: list[Path] = []
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     if present:
-        root = _read_root(paths[ROOT_CERT], paths[ROOT_KEY])
+        root = read_root(paths[ROOT_CERT], paths[ROOT_KEY])
     else:
         root = _make_root(lab_name, now)
         created += [
@@ -71,7 +73,7 @@ def init_dev_pki(directory: Path, lab_name: str) -> list[Path]:
             _write_cert(paths[ROOT_CERT], root.cert),
         ]
     signer_key = ec.generate_private_key(ec.SECP256R1())
-    signer_cert = _make_signer(lab_name, signer_key, root, now)
+    signer_cert = make_signer_certificate(lab_name, signer_key.public_key(), root, now)
     created += [
         _write_key(paths[SIGNER_KEY], signer_key),
         _write_cert(paths[SIGNER_CERT], signer_cert),
@@ -94,7 +96,7 @@ def _name(lab_name: str, suffix: str) -> x509.Name:
     )
 
 
-def _make_root(lab_name: str, now: dt.datetime) -> _Issuer:
+def _make_root(lab_name: str, now: dt.datetime) -> DevIssuer:
     key = ec.generate_private_key(ec.SECP256R1())
     name = _name(lab_name, _ROOT_SUFFIX)
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
@@ -111,19 +113,24 @@ def _make_root(lab_name: str, now: dt.datetime) -> _Issuer:
         .add_extension(ski, critical=False)
         .sign(key, hashes.SHA256())
     )
-    return _Issuer(key, cert)
+    return DevIssuer(key, cert)
 
 
-def _make_signer(
-    lab_name: str, key: ec.EllipticCurvePrivateKey, root: _Issuer, now: dt.datetime
+def make_signer_certificate(
+    lab_name: str,
+    public_key: ec.EllipticCurvePublicKey,
+    root: DevIssuer,
+    now: dt.datetime,
+    suffix: str = _SIGNER_SUFFIX,
 ) -> x509.Certificate:
+    """Issue a development signing certificate for public_key under the development root."""
     not_after = min(now + SIGNER_VALIDITY, root.cert.not_valid_after_utc)
     root_ski = root.cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
     return (
         x509.CertificateBuilder()
-        .subject_name(_name(lab_name, _SIGNER_SUFFIX))
+        .subject_name(_name(lab_name, suffix))
         .issuer_name(root.cert.subject)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(_serial())
         .not_valid_before(now - CLOCK_SKEW)
         .not_valid_after(not_after)
@@ -133,7 +140,7 @@ def _make_signer(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING]),
             critical=False,
         )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(root_ski),
             critical=False,
@@ -160,7 +167,8 @@ def _serial() -> int:
     return secrets.randbits(120) | (1 << 120)
 
 
-def _read_root(cert_path: Path, key_path: Path) -> _Issuer:
+def read_root(cert_path: Path, key_path: Path) -> DevIssuer:
+    """Read the development root CA and its key, or explain how to start afresh."""
     try:
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
         key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
@@ -171,7 +179,7 @@ def _read_root(cert_path: Path, key_path: Path) -> _Issuer:
         ) from exc
     if not isinstance(key, ec.EllipticCurvePrivateKey):
         raise SigningKeyError(f"{key_path}: not an EC key; move the folder aside and re-run init")
-    return _Issuer(key, cert)
+    return DevIssuer(key, cert)
 
 
 def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> Path:

@@ -1,0 +1,64 @@
+"""Fixtures for long-term signatures: a loopback PKI (OCSP, CRLs, two TSAs) and signers by level."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from labcert.pdf import build_context, canonical_json, qr_facts, render_certificate_pdf
+from labcert.pdf.sample import sample_snapshot
+from labcert.pki import LabSigner, SignatureLevel, make_qr_token, make_timestamper
+from labcert.pki.messages import Check
+from labcert.pki.verify import PdfCheck
+from tests.pki.loopback import LoopbackPki, loopback_pki
+
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+
+
+@pytest.fixture(scope="session")
+def loopback() -> Iterator[LoopbackPki]:
+    """Serve one test PKI on 127.0.0.1 for the session."""
+    with loopback_pki() as pki:
+        yield pki
+
+
+def make_signer(pki: LoopbackPki, level: str, key: str = "lab", tsa: str = "tsa") -> LabSigner:
+    """Return a lab signer with a key of the loopback PKI, at a PAdES level."""
+    chosen = SignatureLevel(level)
+    stamper = make_timestamper(pki.tsa_url(tsa)) if chosen.needs_tsa else None
+    return LabSigner(pki.material(key), timestamper=stamper, level=chosen)
+
+
+def render(snapshot: dict[str, Any], signer: LabSigner) -> bytes:
+    """Render a certificate PDF (QR token sealed by signer), unsigned."""
+    number = snapshot["certificate"]["display_number"]
+    token = make_qr_token(signer, qr_facts(snapshot))
+    context = build_context(
+        snapshot, verification_url=f"http://labcert.test/verify/{number}", qr_token=token
+    )
+    return render_certificate_pdf(context, canonical_json(snapshot))
+
+
+@pytest.fixture(scope="session")
+def unsigned(loopback: LoopbackPki) -> bytes:
+    """Render the sample certificate once per session."""
+    return render(sample_snapshot(), make_signer(loopback, "B-B"))
+
+
+@pytest.fixture(scope="session")
+def signed(loopback: LoopbackPki, unsigned: bytes) -> dict[str, bytes]:
+    """Sign the sample certificate at every level, now (when the session starts)."""
+    return {level: make_signer(loopback, level).sign_pdf(unsigned) for level in LEVELS}
+
+
+def check(result: PdfCheck, name: str) -> Check:
+    """Return one named check of a verification."""
+    return next(c for c in result.checks if c.name == name)
+
+
+@pytest.fixture
+def named_check() -> Callable[[PdfCheck, str], Check]:
+    """Return check(result, name)."""
+    return check

@@ -1,0 +1,163 @@
+"""Signing at each PAdES level against a loopback PKI; the PDF stays PDF/A-3b and readable."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESPassed
+from pyhanko.sign.validation import ades
+from pyhanko.sign.validation.policy_decl import PdfSignatureValidationSpec, SignatureValidationSpec
+from pyhanko_certvalidator.context import CertValidationPolicySpec
+from pyhanko_certvalidator.policy_decl import REQUIRE_REVINFO, CertRevTrustPolicy
+from pyhanko_certvalidator.registry import SimpleTrustManager
+
+from labcert.pdf import canonical_json
+from labcert.pdf.sample import sample_snapshot
+from labcert.pki import SignatureLevel, SignatureLevelError, resolve_level, verify_pdf
+from labcert.pki.attachment import read_attachment
+from tests.pdf.conftest import require_tool
+from tests.pki.conftest import LEVELS, check
+from tests.pki.loopback import LoopbackPki
+
+
+@pytest.mark.parametrize(
+    ("configured", "tsa", "expected"),
+    [
+        (None, None, "B-B"),
+        (None, "http://tsa", "B-LTA"),
+        ("", "http://tsa", "B-LTA"),
+        ("b-t", "http://tsa", "B-T"),
+        ("LT", "http://tsa", "B-LT"),
+        ("PAdES-B-LTA", "http://tsa", "B-LTA"),
+        ("B-B", "http://tsa", "B-B"),
+    ],
+)
+def test_the_level_follows_the_setting_and_defaults_to_b_lta_with_a_tsa(
+    configured: str | None, tsa: str | None, expected: str
+) -> None:
+    assert resolve_level(configured, tsa) == SignatureLevel(expected)
+
+
+def test_an_unknown_level_is_refused_naming_the_variable_and_the_choices() -> None:
+    with pytest.raises(SignatureLevelError, match=r"LABCERT_SIGNATURE_LEVEL='B-X'.*B-B, B-T"):
+        resolve_level("B-X", "http://tsa")
+
+
+def test_a_time_stamped_level_without_a_tsa_is_refused() -> None:
+    with pytest.raises(SignatureLevelError, match=r"needs a time-stamping authority.*TSA_URL"):
+        resolve_level("B-LTA", None)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_each_level_verifies_as_authentic_and_is_recognised(
+    signed: dict[str, bytes], loopback: LoopbackPki, level: str
+) -> None:
+    result = verify_pdf(signed[level], [loopback.root], loopback.cert("lab"))
+
+    assert result.authentic, result.checks
+    assert result.pades_level == level
+    assert result.attached_json == sample_snapshot()
+    if level == "B-B":
+        assert result.validated_by is None
+        assert "checked against the signing certificate's validity today" in check(
+            result, "signature").message
+    else:
+        assert result.validated_by is not None and "Test TSA 1" in result.validated_by
+        assert "validated at" in check(result, "signature").message
+
+
+def test_each_level_adds_what_it_promises(signed: dict[str, bytes]) -> None:
+    def parts(pdf: bytes) -> tuple[int, bool, int]:
+        reader = PdfFileReader(BytesIO(pdf))
+        return (len(reader.embedded_regular_signatures), "/DSS" in reader.root,
+                len(reader.embedded_timestamp_signatures))
+
+    assert parts(signed["B-B"]) == (1, False, 0)
+    assert parts(signed["B-T"]) == (1, False, 0)
+    assert parts(signed["B-LT"]) == (1, True, 0)
+    assert parts(signed["B-LTA"]) == (1, True, 1)
+    dss = PdfFileReader(BytesIO(signed["B-LTA"])).root["/DSS"]
+    assert len(dss["/Certs"]) >= 3 and (len(dss.get("/OCSPs", [])) + len(dss.get("/CRLs", [])))
+    assert len(signed["B-T"]) > len(signed["B-B"])
+
+
+def test_pyhanko_ades_lta_validation_passes_for_b_lta(
+    signed: dict[str, bytes], loopback: LoopbackPki
+) -> None:
+    reader = PdfFileReader(BytesIO(signed["B-LTA"]))
+    root = translate_pyca_cryptography_cert_to_asn1(loopback.root)
+    spec = PdfSignatureValidationSpec(SignatureValidationSpec(CertValidationPolicySpec(
+        trust_manager=SimpleTrustManager.build([root]),
+        revinfo_policy=CertRevTrustPolicy(REQUIRE_REVINFO),
+    )))
+
+    result = asyncio.run(ades.ades_lta_validation(reader.embedded_signatures[0], spec))
+
+    assert result.ades_subindic == AdESPassed.OK, result.failure_msg
+    assert result.oldest_evidence_record_timestamp is not None
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_the_pdf_stays_pdf_a_3b_with_its_json_attachment(
+    signed: dict[str, bytes], level: str, tmp_path: Path
+) -> None:
+    pdf = signed[level]
+    reader = PdfFileReader(BytesIO(pdf))
+    xmp = reader.root["/Metadata"].data.decode("utf-8")
+    names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+
+    assert pdf.startswith(b"%PDF-1.7")
+    assert "/Version" not in reader.root  # no update may raise the document to PDF 2.0
+    assert re.search(r'pdfaid:part(="|>)3', xmp) and re.search(r'pdfaid:conformance(="|>)B', xmp)
+    assert names[0] == "certificate.json"
+    assert json.loads(names[1]["/EF"]["/F"].data) == sample_snapshot()
+    assert names[1]["/EF"]["/F"].data == canonical_json(sample_snapshot())
+    assert read_attachment(reader, reader.embedded_regular_signatures[0].signed_revision)
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf)
+    qpdf = subprocess.run([require_tool("qpdf"), "--check", str(path)],
+                          capture_output=True, text=True)
+    assert qpdf.returncode == 0, qpdf.stdout + qpdf.stderr
+
+
+@pytest.mark.parametrize("level", ["B-B", "B-LTA"])
+def test_pdfsig_reports_the_signature_valid_and_trusted(
+    signed: dict[str, bytes], loopback: LoopbackPki, level: str, tmp_path: Path
+) -> None:
+    pdfsig, certutil = require_tool("pdfsig"), require_tool("certutil")
+    nss = tmp_path / "nss"
+    nss.mkdir()
+    root = tmp_path / "root.pem"
+    root.write_bytes(loopback.root.public_bytes(serialization.Encoding.PEM))
+    subprocess.run([certutil, "-N", "--empty-password", "-d", f"sql:{nss}"], check=True)
+    subprocess.run([certutil, "-A", "-n", "test-root", "-t", "C,C,", "-i", str(root),
+                    "-d", f"sql:{nss}"], check=True)
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(signed[level])
+
+    # NSS asks OCSP responders with GET; certomancer answers POST only, so no online check.
+    output = subprocess.run([pdfsig, "-no-ocsp", "-nssdir", f"sql:{nss}", str(path)],
+                            capture_output=True, text=True).stdout
+    first = output.split("Signature #2")[0]
+
+    assert "Signature Validation: Signature is Valid." in first, output
+    assert "Certificate Validation: Certificate is Trusted." in first, output
+    assert ("Signature #2" in output) == (level == "B-LTA")  # the document time-stamp
+
+
+def test_the_signer_refuses_a_time_stamped_level_without_a_time_stamper(
+    loopback: LoopbackPki,
+) -> None:
+    from labcert.pki import LabSigner
+
+    with pytest.raises(ValueError, match="B-LTA signature needs a time-stamper"):
+        LabSigner(loopback.material(), level=SignatureLevel.B_LTA)
