@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
@@ -29,6 +31,7 @@ SIGNER_KEY = "signer-key.pem"
 ROOT_VALIDITY = dt.timedelta(days=7305)  # 20 years
 SIGNER_VALIDITY = dt.timedelta(days=2557)  # 7 years: outlives the longest certificate (5 y)
 CLOCK_SKEW = dt.timedelta(minutes=5)
+CRL_VALIDITY = dt.timedelta(days=7)
 
 DEVELOPMENT_MARK = "DEVELOPMENT"
 _ROOT_SUFFIX = "DEVELOPMENT root CA (not for production)"
@@ -180,6 +183,43 @@ def read_root(cert_path: Path, key_path: Path) -> DevIssuer:
     if not isinstance(key, ec.EllipticCurvePrivateKey):
         raise SigningKeyError(f"{key_path}: not an EC key; move the folder aside and re-run init")
     return DevIssuer(key, cert)
+
+
+def revocation_lists(
+    directory: Path, signer: x509.Certificate
+) -> Callable[[], list[x509.CertificateRevocationList]] | None:
+    """Return a maker of fresh empty CRLs from the development root, if that root issued signer.
+
+    The development PKI runs no revocation service; B-LT/B-LTA validation at a past time still
+    needs revocation data for every certificate of the chain, so the signer embeds this CRL.
+    """
+    cert_path, key_path = Path(directory) / ROOT_CERT, Path(directory) / ROOT_KEY
+    if not (cert_path.exists() and key_path.exists()):
+        return None
+    root = read_root(cert_path, key_path)
+    try:
+        signer.verify_directly_issued_by(root.cert)
+    except (ValueError, TypeError, InvalidSignature):
+        return None
+    root_ski = root.cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+
+    def fresh() -> list[x509.CertificateRevocationList]:
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        crl = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(root.cert.subject)
+            .last_update(now)
+            .next_update(now + CRL_VALIDITY)
+            .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(root_ski),
+                critical=False,
+            )
+            .sign(root.key, hashes.SHA256())
+        )
+        return [crl]
+
+    return fresh
 
 
 def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> Path:

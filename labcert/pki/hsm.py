@@ -79,6 +79,8 @@ def open_session(settings: Pkcs11Settings, *, rw: bool = False) -> Any:
         ) from None
     try:
         return token.open(user_pin=pin, rw=rw)
+    except p11.UserAlreadyLoggedIn:  # login is per process: another session of ours holds it
+        return token.open(rw=rw)
     except (p11.PinIncorrect, p11.PinInvalid, p11.PinLenRange):
         raise SigningKeyError(
             f"wrong PIN for token {settings.token_label!r} ({_VAR}_PIN or _PIN_FILE);"

@@ -164,6 +164,12 @@ def _not_validated(proven: ProvenValidation, subject: str, cert: x509.Certificat
             f" on {_day(latest.tsa_expires)} and the document was not renewed with an archival"
             " time-stamp before that"
         )
+    elif proven.indication == AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND.name:
+        reason = (
+            f"its time-stamps come from an authority this check does not trust"
+            f" (“{latest.tsa_subject if latest else 'unknown'}”); add the TSA's root, published"
+            " with the lab's keys as a time-stamp anchor"
+        )
     else:
         reason = (
             "the revocation data needed to check the time-stamps could not be obtained; try"

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
+from asn1crypto import crl as asn1_crl
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1
@@ -22,7 +24,7 @@ from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.signers import constants
 from pyhanko_certvalidator import ValidationContext
 
-from labcert.pki.devpki import DEVELOPMENT_MARK
+from labcert.pki.devpki import DEVELOPMENT_MARK, revocation_lists
 from labcert.pki.filekey import FileKey, KeyBackend
 from labcert.pki.keys import fingerprint
 from labcert.pki.levels import SignatureLevel, resolve_level
@@ -62,12 +64,14 @@ class LabSigner:
         timestamper: timestamps.TimeStamper | None = None,
         level: SignatureLevel | None = None,
         tsa_roots: tuple[x509.Certificate, ...] = (),
+        revocation_lists: Callable[[], list[x509.CertificateRevocationList]] | None = None,
     ):
         self.key: KeyBackend = FileKey(key) if isinstance(key, KeyMaterial) else key
         self.certificate: x509.Certificate = self.key.certificate
         self.chain: list[x509.Certificate] = list(self.key.chain)
         self.trust_roots: list[x509.Certificate] = list(self.key.trust_roots)
         self.tsa_roots: list[x509.Certificate] = list(tsa_roots)
+        self._revocation_lists = revocation_lists  # CRLs to embed beyond what can be fetched
         self.level = level or (SignatureLevel.B_T if timestamper else SignatureLevel.B_B)
         if self.level.needs_tsa and timestamper is None:
             raise ValueError(f"a {self.level} signature needs a time-stamper")
@@ -83,7 +87,8 @@ class LabSigner:
     ) -> LabSigner:
         """Return a signer with the same key that time-stamps with timestamper (B-T by default)."""
         return LabSigner(self.key, timestamper=timestamper, level=level,
-                         tsa_roots=tuple(self.tsa_roots))
+                         tsa_roots=tuple(self.tsa_roots),
+                         revocation_lists=self._revocation_lists)
 
     @property
     def pades_level(self) -> str:
@@ -103,6 +108,10 @@ class LabSigner:
                 for c in [*self.trust_roots, *self.tsa_roots]
             ],
             other_certs=[translate_pyca_cryptography_cert_to_asn1(c) for c in self.chain],
+            crls=[
+                asn1_crl.CertificateList.load(c.public_bytes(serialization.Encoding.DER))
+                for c in (self._revocation_lists() if self._revocation_lists else [])
+            ],
             allow_fetching=True,
         )
 
@@ -186,9 +195,11 @@ def load_signer(settings: SigningSettings) -> LabSigner:
     level = resolve_level(settings.signature_level, settings.tsa_url)
     key = open_key(settings)
     timestamper = make_timestamper(settings.tsa_url) if settings.tsa_url else None
+    dev_crls = revocation_lists(settings.dev_dir, key.certificate) if settings.dev_dir else None
     return LabSigner(
         key,
         timestamper=timestamper if level.needs_tsa else None,
         level=level,
         tsa_roots=tuple(read_chain(settings.tsa_roots)),
+        revocation_lists=dev_crls,
     )

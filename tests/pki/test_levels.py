@@ -161,3 +161,36 @@ def test_the_signer_refuses_a_time_stamped_level_without_a_time_stamper(
 
     with pytest.raises(ValueError, match="B-LTA signature needs a time-stamper"):
         LabSigner(loopback.material(), level=SignatureLevel.B_LTA)
+
+
+def test_the_development_pki_signs_b_lta_that_validates_with_its_embedded_crl(
+    loopback: LoopbackPki, unsigned: bytes, tmp_path: Path
+) -> None:
+    from labcert.pki import SigningSettings, init_dev_pki, load_signer
+
+    init_dev_pki(tmp_path / "pki", "Dev Lab")
+    tsa_root = tmp_path / "tsa-root.pem"
+    tsa_root.write_bytes(loopback.root.public_bytes(serialization.Encoding.PEM))
+    signer = load_signer(SigningSettings(dev_dir=tmp_path / "pki", tsa_url=loopback.tsa_url(),
+                                         tsa_roots=(tsa_root,)))
+
+    signed = signer.sign_pdf(unsigned)
+    result = verify_pdf(signed, signer.trust_roots, signer.certificate, tsa_roots=[loopback.root])
+    crls = PdfFileReader(BytesIO(signed)).root["/DSS"]["/CRLs"]
+
+    assert signer.pades_level == "B-LTA"
+    assert result.authentic, result.checks
+    # the development root runs no revocation service: its CRL travels in the document
+    assert any(b"DEVELOPMENT root CA" in c.get_object().data for c in crls)
+
+
+def test_no_development_crl_is_made_for_a_key_the_development_root_did_not_issue(
+    loopback: LoopbackPki, tmp_path: Path
+) -> None:
+    from labcert.pki import init_dev_pki
+    from labcert.pki.devpki import revocation_lists
+
+    init_dev_pki(tmp_path / "pki", "Dev Lab")
+
+    assert revocation_lists(tmp_path / "pki", loopback.cert("lab")) is None
+    assert revocation_lists(tmp_path / "nothing-here", loopback.cert("lab")) is None
