@@ -15,6 +15,7 @@ Validity, counted from the build time:
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -46,7 +47,7 @@ class LoopbackPki:
     base_url: str
     built_at: dt.datetime
     keys: dict[str, ec.EllipticCurvePrivateKey]
-    config: CertomancerConfig
+    certs: dict[str, x509.Certificate]
 
     def tsa_url(self, label: str = "tsa") -> str:
         """Return the RFC 3161 endpoint of a TSA (``tsa`` or ``tsa2``)."""
@@ -54,8 +55,29 @@ class LoopbackPki:
 
     def cert(self, label: str) -> x509.Certificate:
         """Return a certificate of the PKI as a cryptography object."""
-        asn1 = self.config.get_pki_arch(ArchLabel(ARCH)).get_cert(CertLabel(label))
-        return x509.load_der_x509_certificate(asn1.dump())
+        return self.certs[label]
+
+    def export(self) -> tuple[str, dt.datetime, dict[str, bytes], dict[str, bytes]]:
+        """Return the PKI as plain bytes, to hand to another process."""
+        return (
+            self.base_url,
+            self.built_at,
+            {k: v.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()) for k, v in self.keys.items()},
+            {k: v.public_bytes(serialization.Encoding.DER) for k, v in self.certs.items()},
+        )
+
+    @classmethod
+    def imported(cls, data: tuple[str, dt.datetime, dict[str, bytes], dict[str, bytes]]
+                 ) -> LoopbackPki:
+        """Rebuild a PKI description exported by another process."""
+        base_url, built_at, keys, certs = data
+        return cls(
+            base_url,
+            built_at,
+            {k: _ec_key(serialization.load_der_private_key(v, None)) for k, v in keys.items()},
+            {k: x509.load_der_x509_certificate(v) for k, v in certs.items()},
+        )
 
     @property
     def root(self) -> x509.Certificate:
@@ -165,11 +187,39 @@ def loopback_pki() -> Iterator[LoopbackPki]:
         keys = _write_keys(Path(tmp))
         config = CertomancerConfig(_config(start, base_url), key_search_dir=tmp)
         late.app = Animator(AnimatorArchStore(config.pki_archs), with_web_ui=False)
+        arch = config.get_pki_arch(ArchLabel(ARCH))
+        certs = {label: x509.load_der_x509_certificate(arch.get_cert(CertLabel(label)).dump())
+                 for label in KEYS}
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            yield LoopbackPki(base_url, start + dt.timedelta(days=1), keys, config)
+            yield LoopbackPki(base_url, start + dt.timedelta(days=1), keys, certs)
         finally:
             server.shutdown()
             server.server_close()
             thread.join(timeout=5)
+
+
+def _ec_key(key: object) -> ec.EllipticCurvePrivateKey:
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    return key
+
+
+def _serve(conn: Any) -> None:
+    with loopback_pki() as pki:
+        conn.send(pki.export())
+        conn.recv()  # serve until told to stop
+
+
+@contextmanager
+def loopback_pki_process() -> Iterator[LoopbackPki]:
+    """Serve a fresh PKI from a separate process, so its CPU time is not counted as ours."""
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=_serve, args=(theirs,), daemon=True)
+    process.start()
+    try:
+        yield LoopbackPki.imported(ours.recv())
+    finally:
+        ours.send("stop")
+        process.join(timeout=10)

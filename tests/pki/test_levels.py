@@ -194,3 +194,19 @@ def test_no_development_crl_is_made_for_a_key_the_development_root_did_not_issue
 
     assert revocation_lists(tmp_path / "pki", loopback.cert("lab")) is None
     assert revocation_lists(tmp_path / "nothing-here", loopback.cert("lab")) is None
+
+
+@pytest.mark.parametrize("level", ["B-T", "B-LTA"])
+def test_an_update_beyond_long_term_data_is_still_refused(
+    signed: dict[str, bytes], loopback: LoopbackPki, level: str
+) -> None:
+    from tests.pdf.test_verify import _append_forged_attachment
+
+    forged = _append_forged_attachment(signed[level], b'{"certificate":{"number":"LC-X"}}')
+
+    result = verify_pdf(forged, [loopback.root], loopback.cert("lab"))
+
+    assert not result.authentic
+    assert not check(result, "integrity").ok
+    assert "added to the file after it was signed" in check(result, "integrity").message
+    assert result.attached_json == sample_snapshot()  # read from the signed revision
