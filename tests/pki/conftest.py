@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from labcert.pdf import build_context, canonical_json, qr_facts, render_certificate_pdf
-from labcert.pdf.sample import sample_snapshot
+from labcert.certificate_facts import CertificateFacts
+from labcert.pdf import build_context, render_certificate_pdf
 from labcert.pki import LabSigner, SignatureLevel, make_qr_token, make_timestamper
 from labcert.pki.messages import Check
 from labcert.pki.verify import PdfCheck
+from labcert.specimen import specimen_snapshot
 from tests.pki.loopback import LoopbackPki, loopback_pki
 
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
@@ -33,18 +34,18 @@ def make_signer(pki: LoopbackPki, level: str, key: str = "lab", tsa: str = "tsa"
 
 def render(snapshot: dict[str, Any], signer: LabSigner) -> bytes:
     """Render a certificate PDF (QR token sealed by signer), unsigned."""
-    number = snapshot["certificate"]["display_number"]
-    token = make_qr_token(signer, qr_facts(snapshot))
+    facts = CertificateFacts.from_json(snapshot)
+    token = make_qr_token(signer, facts.qr_facts())
     context = build_context(
-        snapshot, verification_url=f"http://labcert.test/verify/{number}", qr_token=token
+        facts, verification_url=f"http://labcert.test/verify/{facts.number}", qr_token=token
     )
-    return render_certificate_pdf(context, canonical_json(snapshot))
+    return render_certificate_pdf(context, facts.canonical_json())
 
 
 @pytest.fixture(scope="session")
 def unsigned(loopback: LoopbackPki) -> bytes:
     """Render the sample certificate once per session."""
-    return render(sample_snapshot(), make_signer(loopback, "B-B"))
+    return render(specimen_snapshot(), make_signer(loopback, "B-B"))
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from labcert.pdf import qr_facts
-from labcert.pdf.sample import LAB_NAME, sample_snapshot
+from labcert.certificate_facts import CertificateFacts
 from labcert.pki import (
     LabSigner,
     Pkcs11Settings,
@@ -26,6 +25,7 @@ from labcert.pki import (
 )
 from labcert.pki.hsm import open_session, reinitialize
 from labcert.pki.softhsm import DevToken, init_dev_token
+from labcert.specimen import LAB_NAME, specimen_snapshot
 from tests.pdf.conftest import require_tool
 from tests.pki.conftest import check, render
 from tests.pki.loopback import LoopbackPki
@@ -64,7 +64,7 @@ def test_init_makes_a_token_key_and_certificate_once(token: DevToken, tmp_path: 
 
 
 def test_a_certificate_signed_inside_the_token_validates(hsm_signer: LabSigner) -> None:
-    signed = hsm_signer.sign_pdf(render(sample_snapshot(), hsm_signer))
+    signed = hsm_signer.sign_pdf(render(specimen_snapshot(), hsm_signer))
 
     result = verify_pdf(signed, hsm_signer.trust_roots, hsm_signer.certificate)
 
@@ -84,7 +84,7 @@ def test_a_b_lta_signature_from_the_token_validates_with_a_foreign_tsa(
         tsa_roots=(tsa_root,),
     ))
 
-    signed = signer.sign_pdf(render(sample_snapshot(), signer))
+    signed = signer.sign_pdf(render(specimen_snapshot(), signer))
     result = verify_pdf(signed, signer.trust_roots, signer.certificate, tsa_roots=[loopback.root])
     untrusted_tsa = verify_pdf(signed, signer.trust_roots, signer.certificate)
 
@@ -96,7 +96,7 @@ def test_a_b_lta_signature_from_the_token_validates_with_a_foreign_tsa(
 
 
 def test_the_qr_seal_is_made_inside_the_token(hsm_signer: LabSigner) -> None:
-    facts = qr_facts(sample_snapshot())
+    facts = CertificateFacts.from_json(specimen_snapshot()).qr_facts()
 
     token = make_qr_token(hsm_signer, facts)
 

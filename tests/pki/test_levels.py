@@ -20,10 +20,10 @@ from pyhanko_certvalidator.context import CertValidationPolicySpec
 from pyhanko_certvalidator.policy_decl import REQUIRE_REVINFO, CertRevTrustPolicy
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
-from labcert.pdf import canonical_json
-from labcert.pdf.sample import sample_snapshot
+from labcert.certificate_facts import CertificateFacts
 from labcert.pki import SignatureLevel, SignatureLevelError, resolve_level, verify_pdf
 from labcert.pki.attachment import read_attachment
+from labcert.specimen import specimen_snapshot
 from tests.pdf.conftest import require_tool
 from tests.pki.conftest import LEVELS, check
 from tests.pki.loopback import LoopbackPki
@@ -65,7 +65,7 @@ def test_each_level_verifies_as_authentic_and_is_recognised(
 
     assert result.authentic, result.checks
     assert result.pades_level == level
-    assert result.attached_json == sample_snapshot()
+    assert result.attached_json == specimen_snapshot()
     if level == "B-B":
         assert result.validated_by is None
         assert "checked against the signing certificate's validity today" in check(
@@ -119,8 +119,9 @@ def test_the_pdf_stays_pdf_a_3b_with_its_json_attachment(
     assert "/Version" not in reader.root  # no update may raise the document to PDF 2.0
     assert re.search(r'pdfaid:part(="|>)3', xmp) and re.search(r'pdfaid:conformance(="|>)B', xmp)
     assert names[0] == "certificate.json"
-    assert json.loads(names[1]["/EF"]["/F"].data) == sample_snapshot()
-    assert names[1]["/EF"]["/F"].data == canonical_json(sample_snapshot())
+    assert json.loads(names[1]["/EF"]["/F"].data) == specimen_snapshot()
+    facts = CertificateFacts.from_json(specimen_snapshot())
+    assert names[1]["/EF"]["/F"].data == facts.canonical_json()
     assert read_attachment(reader, reader.embedded_regular_signatures[0].signed_revision)
     path = tmp_path / "certificate.pdf"
     path.write_bytes(pdf)
@@ -209,4 +210,4 @@ def test_an_update_beyond_long_term_data_is_still_refused(
     assert not result.authentic
     assert not check(result, "integrity").ok
     assert "added to the file after it was signed" in check(result, "integrity").message
-    assert result.attached_json == sample_snapshot()  # read from the signed revision
+    assert result.attached_json == specimen_snapshot()  # read from the signed revision
