@@ -1,6 +1,12 @@
 """The lab's keys and signatures: development PKI, PDF signing and verification, QR tokens."""
 
-from labcert.pki.archive import ArchiveError, add_archival_timestamp, archive_due, latest_timestamp
+from labcert.pki.archive import (
+    ArchiveError,
+    add_archival_timestamp,
+    archival_context,
+    archive_due,
+    latest_timestamp,
+)
 from labcert.pki.devpki import init_dev_pki
 from labcert.pki.keys import (
     KeyRecord,
@@ -12,6 +18,7 @@ from labcert.pki.keys import (
 )
 from labcert.pki.levels import SignatureLevel, SignatureLevelError, resolve_level
 from labcert.pki.material import SigningKeyError, SigningSettings
+from labcert.pki.proven import signature_level_of
 from labcert.pki.qr_token import InvalidQrToken, make_qr_token, read_qr_token
 from labcert.pki.settings import Pkcs11Settings
 from labcert.pki.signer import LabSigner, load_signer, open_key
@@ -33,6 +40,7 @@ __all__ = [
     "SigningSettings",
     "TsaProbe",
     "add_archival_timestamp",
+    "archival_context",
     "archive_due",
     "fingerprint",
     "init_dev_pki",
@@ -47,5 +55,6 @@ __all__ = [
     "read_keys_document",
     "read_qr_token",
     "resolve_level",
+    "signature_level_of",
     "verify_pdf",
 ]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from asn1crypto import cms
+from cryptography import x509
+from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import timestamps
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
@@ -87,6 +89,18 @@ def archive_due(pdf: bytes, within: dt.timedelta, now: dt.datetime) -> bool:
     if stamp is None or stamp.tsa_expires is None:
         return False  # B-B: nothing to renew (a time-stamp cannot be added after the fact)
     return stamp.tsa_expires <= now + within
+
+
+def archival_context(
+    trust_roots: list[x509.Certificate], tsa_roots: list[x509.Certificate]
+) -> ValidationContext:
+    """Return a context that trusts the lab's and the TSAs' roots and fetches revocation data."""
+    return ValidationContext(
+        trust_roots=[
+            translate_pyca_cryptography_cert_to_asn1(c) for c in [*trust_roots, *tsa_roots]
+        ],
+        allow_fetching=True,
+    )
 
 
 def add_archival_timestamp(

@@ -67,6 +67,9 @@ def open_session(settings: Pkcs11Settings, *, rw: bool = False) -> Any:
     import pkcs11
     from pkcs11 import exceptions as p11
 
+    for value, name in ((settings.token_label, "TOKEN_LABEL"), (settings.key_label, "KEY_LABEL")):
+        if not value:
+            raise SigningKeyError(f"{_VAR}_MODULE is set: also set {_VAR}_{name}")
     pin = settings.read_pin()
     lib = _library(settings.module)
     try:

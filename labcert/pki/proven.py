@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass, fields
+from io import BytesIO
 
 from cryptography import x509
 from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1
@@ -79,6 +80,13 @@ def document_level(reader: PdfFileReader, embedded: EmbeddedPdfSignature) -> str
     if any(s.kind == SIGNATURE_STAMP for s in stamps):
         return "B-LT" if "/DSS" in reader.root else "B-T"
     return "B-B"
+
+
+def signature_level_of(pdf: bytes) -> str | None:
+    """Name the PAdES level of a signed PDF's first signature, or None when it has none."""
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    signatures = reader.embedded_regular_signatures
+    return document_level(reader, signatures[0]) if signatures else None
 
 
 def _policy(roots: list[x509.Certificate], revocation: RevocationCheckingPolicy,
