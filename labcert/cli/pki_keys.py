@@ -118,7 +118,8 @@ def refresh_archive_command(within_days: int, as_json: bool) -> None:
             "failed": [{"number": n, "reason": r} for n, r in report.failed]}
     lines = [f"Examined {report.examined}, renewed {len(report.renewed)}, failed"
              f" {len(report.failed)}."]
-    lines += [f"  {n}: {r}" for n, r in report.failed]
+    lines += [f"  {n}: not renewed: {r}" for n, r in report.skipped if r != "not due"]
+    lines += [f"  {n}: FAILED: {r}" for n, r in report.failed]
     emit(data, "\n".join(lines), as_json)
     if report.failed:
         raise SystemExit(1)

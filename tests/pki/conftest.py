@@ -14,6 +14,7 @@ from labcert.pki.messages import Check
 from labcert.pki.verify import PdfCheck
 from labcert.specimen import specimen_snapshot
 from tests.pki.loopback import LoopbackPki, loopback_pki
+from tests.workflow.conftest import lab  # noqa: F401  (the small lab of the workflow tests)
 
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 
@@ -63,3 +64,33 @@ def check(result: PdfCheck, name: str) -> Check:
 def named_check() -> Callable[[PdfCheck, str], Check]:
     """Return check(result, name)."""
     return check
+
+
+@pytest.fixture(scope="session")
+def key_files(loopback: LoopbackPki, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Write the loopback PKI's lab keys, certificates, chain and root as PEM files."""
+    from cryptography.hazmat.primitives import serialization
+
+    folder = tmp_path_factory.mktemp("lab-keys")
+    pem = serialization.Encoding.PEM
+    files: dict[str, Any] = {}
+    for label in ("lab", "lab-next"):
+        key = folder / f"{label}-key.pem"
+        key.write_bytes(loopback.keys[label].private_bytes(
+            pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        cert = folder / f"{label}.pem"
+        cert.write_bytes(loopback.cert(label).public_bytes(pem))
+        files[label] = {"key": key, "cert": cert}
+    files["chain"] = folder / "chain.pem"
+    files["chain"].write_bytes(loopback.cert("interm").public_bytes(pem)
+                               + loopback.root.public_bytes(pem))
+    return files
+
+
+def lab_config(loopback: LoopbackPki, key_files: dict[str, Any], tsa: str = "tsa",
+               **overrides: Any) -> dict[str, Any]:
+    """Return app settings that sign with the loopback PKI's lab key and TSA (B-LTA)."""
+    return {"SIGNING_KEY": str(key_files["lab"]["key"]),
+            "SIGNING_CERT": str(key_files["lab"]["cert"]),
+            "SIGNING_CHAIN": str(key_files["chain"]), "TSA_URL": loopback.tsa_url(tsa),
+            **overrides}
