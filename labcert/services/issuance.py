@@ -8,7 +8,8 @@ from labcert.certificate_facts import CertificateFacts
 from labcert.extensions import db
 from labcert.models import Application, Certificate, CertificateEvent, User
 from labcert.pdf import build_context, render_certificate_pdf
-from labcert.pki import LabSigner, latest_timestamp, make_qr_token
+from labcert.pki import ArchiveError, LabSigner, latest_timestamp, make_qr_token
+from labcert.pki.archive import StampInfo
 from labcert.services import events
 from labcert.services.audit import record
 from labcert.services.credential_signing import sign_credential
@@ -45,6 +46,14 @@ def sign_documents(signer: LabSigner, facts: CertificateFacts,
     return pdf, token, sign_credential(facts, settings, signer, place, pdf=pdf), place
 
 
+def _latest_stamp(pdf: bytes) -> StampInfo | None:
+    """Return the signed PDF's latest time-stamp (its TSA's expiry is the archive date)."""
+    try:
+        return latest_timestamp(pdf)
+    except ArchiveError:  # a PDF that cannot be read back has nothing a renewal could extend
+        return None
+
+
 def store_certificate(*, actor: User, application: Application, facts: CertificateFacts,
                       pdf: bytes, token: str, signer: LabSigner, base_number: str, year: int,
                       sequence: int, supersedes_id: int | None = None,
@@ -52,7 +61,7 @@ def store_certificate(*, actor: User, application: Application, facts: Certifica
                       place: tuple[int, int] | None = None) -> Certificate:
     """Add the certificate, its first event, the audit event and the outbox event."""
     identity = facts.certificate
-    stamp = latest_timestamp(pdf)
+    stamp = _latest_stamp(pdf)
     certificate = Certificate(
         number=identity.display_number, base_number=base_number, revision=identity.revision,
         year=year, sequence=sequence, market=facts.market.id,
