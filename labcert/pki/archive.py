@@ -24,6 +24,7 @@ from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.validation import generic_cms
 from pyhanko_certvalidator import ValidationContext
 
+from labcert.pki.http import share_tls_context
 from labcert.pki.tsa import signer_certificate
 
 SIGNATURE_STAMP, DOCUMENT_STAMP = "signature", "document"
@@ -95,6 +96,7 @@ def archival_context(
     trust_roots: list[x509.Certificate], tsa_roots: list[x509.Certificate]
 ) -> ValidationContext:
     """Return a context that trusts the lab's and the TSAs' roots and fetches revocation data."""
+    share_tls_context()
     return ValidationContext(
         trust_roots=[
             translate_pyca_cryptography_cert_to_asn1(c) for c in [*trust_roots, *tsa_roots]

@@ -45,6 +45,7 @@ from pyhanko_certvalidator.policy_decl import (
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from labcert.pki.archive import DOCUMENT_STAMP, SIGNATURE_STAMP, StampInfo, timestamps_in
+from labcert.pki.http import share_tls_context
 
 # Revocation is checked wherever a certificate names an OCSP responder or CRL; the development
 # PKI names none. Soft: missing data is tolerated (B-B offline), a "revoked" answer never is.
@@ -116,6 +117,7 @@ def validate_signature(
     fetch: bool = True,
 ) -> ProvenValidation:
     """Validate the signature at its proven time, or against today's validity without one."""
+    share_tls_context()
     level = document_level(reader, embedded)
     stamps = timestamps_in(reader)
     latest = max(stamps, key=lambda s: (s.revision, s.kind == DOCUMENT_STAMP), default=None)

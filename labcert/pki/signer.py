@@ -26,6 +26,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from labcert.pki.devpki import DEVELOPMENT_MARK, revocation_lists
 from labcert.pki.filekey import FileKey, KeyBackend
+from labcert.pki.http import share_tls_context
 from labcert.pki.keys import fingerprint
 from labcert.pki.levels import SignatureLevel, resolve_level
 from labcert.pki.material import KeyMaterial, check_validity, read_chain, read_key_material
@@ -102,6 +103,7 @@ class LabSigner:
 
     def validation_context(self) -> ValidationContext:
         """Return a fresh context that trusts the lab's and the TSA's roots and may fetch."""
+        share_tls_context()
         return ValidationContext(
             trust_roots=[
                 translate_pyca_cryptography_cert_to_asn1(c)

@@ -13,6 +13,8 @@ from cryptography import x509
 from pyhanko.sign import timestamps
 from pyhanko.sign.general import extract_certificate_info
 
+from labcert.pki.http import share_tls_context
+
 TIMEOUT_SECONDS = 10
 
 
@@ -27,6 +29,7 @@ def signer_certificate(signed_data: cms.SignedData) -> x509.Certificate | None:
 
 def make_timestamper(url: str, timeout: int = TIMEOUT_SECONDS) -> timestamps.TimeStamper:
     """Return a pyHanko client for the TSA at url."""
+    share_tls_context()
     return timestamps.HTTPTimeStamper(url, timeout=timeout)
 
 
