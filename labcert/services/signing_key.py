@@ -7,7 +7,7 @@ from typing import Any
 
 from labcert.pki import SigningKeyError, SigningSettings, probe_tsa, resolve_level
 from labcert.services.archive import DEFAULT_WITHIN_DAYS, renewal_due_count
-from labcert.services.signing_keys import RegisteredSigners, all_keys, current_key
+from labcert.services.signing_keys import RegisteredSigners, all_keys, as_record, current_key
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -32,8 +32,7 @@ def _history(now: datetime) -> list[dict[str, Any]]:
              "not_before": row.not_before, "not_after": row.not_after,
              "first_used_at": row.first_used_at, "last_used_at": row.last_used_at,
              "retired_at": row.retired_at, "compromised_since": row.compromised_since,
-             "status": ("compromised" if row.compromised_since else "retired" if row.retired_at
-                        else "expired" if row.not_after < now else "current"),
+             "status": as_record(row).status(now),
              "is_current": current is not None and row.id == current.id}
             for row in all_keys()]
 

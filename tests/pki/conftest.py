@@ -94,3 +94,16 @@ def lab_config(loopback: LoopbackPki, key_files: dict[str, Any], tsa: str = "tsa
             "SIGNING_CERT": str(key_files["lab"]["cert"]),
             "SIGNING_CHAIN": str(key_files["chain"]), "TSA_URL": loopback.tsa_url(tsa),
             **overrides}
+
+
+def upload(client: Any, data: bytes) -> dict[str, Any]:
+    """Post a PDF to the public verification API; return the answer."""
+    import io
+
+    return client.post("/api/v1/verify/pdf", data={"file": (io.BytesIO(data), "c.pdf")},
+                       content_type="multipart/form-data").get_json()
+
+
+def answer_check(body: dict[str, Any], name: str) -> dict[str, Any]:
+    """Return one named check of a verification answer."""
+    return next(c for c in body["checks"] if c["name"] == name)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 from typing import Any
 
@@ -18,7 +17,7 @@ from labcert.models import AuditEvent, Certificate, PdfRenewal
 from labcert.runtime import service_settings
 from labcert.services.verification import check_qr_token
 from tests.factories import approve
-from tests.pki.conftest import lab_config
+from tests.pki.conftest import lab_config, upload
 from tests.pki.loopback import LoopbackPki
 from tests.workflow.conftest import Lab
 
@@ -29,11 +28,6 @@ def app(make_app: Any, loopback: LoopbackPki, key_files: dict[str, Any]) -> Any:
     application = make_app(**lab_config(loopback, key_files))
     with application.app_context():
         yield application
-
-
-def _upload(client: Any, data: bytes) -> dict[str, Any]:
-    return client.post("/api/v1/verify/pdf", data={"file": (io.BytesIO(data), "c.pdf")},
-                       content_type="multipart/form-data").get_json()
 
 
 def test_refresh_archive_renews_once_and_earlier_downloads_still_verify(
@@ -62,8 +56,8 @@ def test_refresh_archive_renews_once_and_earlier_downloads_still_verify(
     assert db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "certificate.archive_renew")).entity_id == renewed.number
     with time_machine.travel(loopback.expires("tsa") + dt.timedelta(days=30), tick=True):
-        current = _upload(client, renewed.pdf)
-        earlier = _upload(client, original)
+        current = upload(client, renewed.pdf)
+        earlier = upload(client, original)
         qr = check_qr_token(renewed, token, service_settings())
         status = client.get(f"/api/v1/verify/{renewed.number}").get_json()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from labcert.pki import SigningKeyError, fingerprint
 from labcert.runtime import service_settings
 from labcert.services import review
 from tests.factories import approve
-from tests.pki.conftest import lab_config
+from tests.pki.conftest import answer_check, lab_config, upload
 from tests.pki.loopback import LoopbackPki
 from tests.workflow.conftest import Lab
 
@@ -40,20 +39,11 @@ def _issue(lab: Lab, settings: Any = None, *, again: bool = False) -> Certificat
     return review.approve(lab.reviewer, application.id, settings=settings).certificates[0]
 
 
-def _upload(client: Any, data: bytes) -> dict[str, Any]:
-    return client.post("/api/v1/verify/pdf", data={"file": (io.BytesIO(data), "c.pdf")},
-                       content_type="multipart/form-data").get_json()
-
-
-def _check(body: dict[str, Any], name: str) -> dict[str, Any]:
-    return next(c for c in body["checks"] if c["name"] == name)
-
-
 def test_issuance_records_the_signer_the_level_and_the_archive_date(
         app: Flask, lab: Lab, loopback: LoopbackPki, client: Any) -> None:
     certificate = _issue(lab)
     key = db.session.scalar(select(SigningKey))
-    body = _upload(client, certificate.pdf)
+    body = upload(client, certificate.pdf)
 
     assert certificate.signer_fingerprint == fingerprint(loopback.cert("lab")) == key.fingerprint
     assert certificate.signature_level == "B-LTA"
@@ -84,10 +74,10 @@ def test_a_rotation_switches_a_running_process_and_old_certificates_stay_authent
     assert [k["status"] for k in keys["keys"]] == ["retired", "current"]
     assert keys["keys"][1]["fingerprint"] == after.signer_fingerprint
     with time_machine.travel(loopback.expires("lab") + dt.timedelta(days=10), tick=True):
-        old = _upload(client, before.pdf)
+        old = upload(client, before.pdf)
     assert old["verdict"] == "authentic", old
-    assert "The key has since been retired" in _check(old, "signer")["message"]
-    assert _upload(client, after.pdf)["verdict"] == "authentic"
+    assert "The key has since been retired" in answer_check(old, "signer")["message"]
+    assert upload(client, after.pdf)["verdict"] == "authentic"
 
 
 def test_a_rotation_to_a_key_that_cannot_sign_changes_nothing(
@@ -131,7 +121,7 @@ def test_a_compromised_key_flips_exactly_the_certificates_signed_after_the_date(
     with time_machine.travel(later_day + dt.timedelta(days=1), tick=True):
         result = runner.invoke(args=["pki", "compromised", bytes.fromhex(
             early.signer_fingerprint).hex(":").upper(), "--since", since, "--reason", "stolen"])
-        early_body, late_body = _upload(client, early.pdf), _upload(client, late.pdf)
+        early_body, late_body = upload(client, early.pdf), upload(client, late.pdf)
         with pytest.raises(SigningKeyError, match="reported compromised"):
             running.signer()  # the running process stops signing with it
 
@@ -139,8 +129,9 @@ def test_a_compromised_key_flips_exactly_the_certificates_signed_after_the_date(
     assert "1 certificates were issued with it since then" in result.output
     assert early_body["verdict"] == "authentic", early_body
     assert late_body["verdict"] == "not_authentic"
-    assert "signed with a key reported compromised" in _check(late_body, "signer")["message"]
-    assert _check(late_body, "registered")["ok"] and _check(late_body, "integrity")["ok"]
+    assert "signed with a key reported compromised" in answer_check(late_body, "signer")["message"]
+    assert answer_check(late_body, "registered")["ok"]
+    assert answer_check(late_body, "integrity")["ok"]
 
 
 def test_reporting_an_unknown_or_malformed_fingerprint_is_one_line(
@@ -165,11 +156,14 @@ def test_offline_verify_uses_the_published_keys_json(
     foreign.write_text(json.dumps(document))
 
     good = runner.invoke(args=["verify", "--keys", str(keys), str(pdf), "--json"])
+    offline = runner.invoke(args=["verify", "--keys", str(keys), "--offline", str(pdf)])
     qr = runner.invoke(args=["verify", "--keys", str(keys), "--qr", certificate.qr_token])
     without_the_key = runner.invoke(args=["verify", "--keys", str(foreign), str(pdf)])
 
     assert good.exit_code == 0, good.output
     assert json.loads(good.output)["signature_level"] == "B-LTA"
+    assert offline.exit_code == 0, offline.output  # fresh: the document's own data suffices
+    assert "validated at" in offline.output
     assert qr.exit_code == 0 and "QR token AUTHENTIC" in qr.output
     assert without_the_key.exit_code == 0  # no key list: any key under the anchors
     assert keys.read_text().count("BEGIN CERTIFICATE") >= 2
