@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,8 @@ from tests.workflow.conftest import Lab
 
 @pytest.fixture
 def pkcs11_init(make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                ) -> tuple[Path, str]:
-    """Run `labcert pki init --pkcs11` in a fresh instance folder; return it and the output."""
+                ) -> Iterator[tuple[Path, str]]:
+    """Run `labcert pki init --pkcs11` in a fresh instance folder; yield it and the output."""
     require_tool("softhsm2-util")
     instance = tmp_path / "instance"
     monkeypatch.setenv("SOFTHSM2_CONF", str(instance / "softhsm" / "softhsm2.conf"))
@@ -29,7 +30,9 @@ def pkcs11_init(make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     with bootstrap.app_context():
         result = bootstrap.test_cli_runner().invoke(args=["pki", "init", "--pkcs11"])
     assert result.exit_code == 0, result.output
-    return instance, result.output
+    yield instance, result.output
+    monkeypatch.undo()  # SoftHSM reads SOFTHSM2_CONF when it initialises: give others theirs back
+    reinitialize(_exports(result.output)["LABCERT_SIGNING_PKCS11_MODULE"])
 
 
 def _exports(output: str) -> dict[str, str]:
