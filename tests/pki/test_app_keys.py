@@ -66,8 +66,10 @@ def test_a_rotation_switches_a_running_process_and_old_certificates_stay_authent
                                  "--chain", str(key_files["chain"])])
     after = _issue(lab, running, again=True)
     keys = client.get("/.well-known/labcert/keys.json").get_json()
+    did = client.get("/.well-known/did.json").get_json()
 
     assert result.exit_code == 0, result.output
+    assert len(did["assertionMethod"]) == 2  # credentials of the retired key verify too
     assert "Now signing with" in result.output and "Test Lab Signing Key 2" in result.output
     assert before.signer_fingerprint == fingerprint(loopback.cert("lab"))
     assert after.signer_fingerprint == fingerprint(loopback.cert("lab-next"))
@@ -122,12 +124,14 @@ def test_a_compromised_key_flips_exactly_the_certificates_signed_after_the_date(
         result = runner.invoke(args=["pki", "compromised", bytes.fromhex(
             early.signer_fingerprint).hex(":").upper(), "--since", since, "--reason", "stolen"])
         early_body, late_body = upload(client, early.pdf), upload(client, late.pdf)
+        did = client.get("/.well-known/did.json").get_json()
         with pytest.raises(SigningKeyError, match="reported compromised"):
             running.signer()  # the running process stops signing with it
 
     assert result.exit_code == 0, result.output
     assert "1 certificates were issued with it since then" in result.output
     assert early_body["verdict"] == "authentic", early_body
+    assert did["assertionMethod"] == []  # nothing the stolen key signs can verify as a credential
     assert late_body["verdict"] == "not_authentic"
     assert "signed with a key reported compromised" in answer_check(late_body, "signer")["message"]
     assert answer_check(late_body, "registered")["ok"]
