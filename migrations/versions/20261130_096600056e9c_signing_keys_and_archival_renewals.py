@@ -7,7 +7,7 @@ had before, so an earlier download is still recognised. Certificates issued befo
 have no fingerprint; `labcert pki refresh-archive` reads their level from the stored PDF.
 
 Revision ID: 096600056e9c
-Revises: 1cfa2132ffab
+Revises: d6b954cba744
 Create Date: 2026-11-30 05:36:45.358024
 
 """
@@ -19,7 +19,7 @@ import labcert.models.types
 
 # revision identifiers, used by Alembic.
 revision = '096600056e9c'
-down_revision = '1cfa2132ffab'
+down_revision = 'd6b954cba744'
 branch_labels = None
 depends_on = None
 
