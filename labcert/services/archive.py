@@ -77,12 +77,14 @@ def refresh_archive(stamping: ArchiveStamping, *, now: datetime,
     """Renew every stored certificate whose time-stamps' authority expires within the days."""
     if not stamping.tsa_url:
         raise ArchiveError("no time-stamping authority: set LABCERT_TSA_URL to renew archives")
-    probe = probe_tsa(stamping.tsa_url)
-    if not probe.ok:
-        raise ArchiveError(probe.message)
     ids = list(db.session.scalars(select(Certificate.id).where(_due(now, within_days))
                                   .order_by(Certificate.id)))
     report = RenewalReport()
+    if not ids:
+        return report  # nothing due: the TSA is not even asked
+    probe = probe_tsa(stamping.tsa_url)
+    if not probe.ok:
+        raise ArchiveError(probe.message)
     timestamper = make_timestamper(stamping.tsa_url)
     for done, certificate_id in enumerate(ids, start=1):
         report.examined += 1

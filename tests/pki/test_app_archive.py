@@ -121,3 +121,21 @@ def auth_for() -> Any:
             return client.get("/admin/signing-key").get_data(as_text=True)
 
     return page
+
+
+def test_the_daily_job_renews_what_falls_due(
+        app: Flask, lab: Lab, loopback: LoopbackPki, key_files: dict[str, Any],
+        make_app: Any) -> None:
+    from labcert.jobs.schedule import run_daily
+
+    certificate = approve(lab.reviewer, lab.submitted().id).certificates[0]
+    quiet = run_daily("pki.refresh-archive", service_settings())
+    renewing = make_app(**lab_config(loopback, key_files, tsa="tsa2"))
+    with (time_machine.travel(loopback.expires("tsa") - dt.timedelta(days=100), tick=True),
+          renewing.app_context()):
+        due = run_daily("pki.refresh-archive", service_settings())
+    db.session.expire_all()
+
+    assert quiet.outcome == "examined 0, renewed 0, failed 0"
+    assert due.outcome == "examined 1, renewed 1, failed 0"
+    assert db.session.get(Certificate, certificate.id).archive_until == loopback.expires("tsa2")
