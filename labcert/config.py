@@ -21,6 +21,14 @@ DEFAULTS: dict[str, Any] = {
     "SIGNING_CERT": None,
     "SIGNING_CHAIN": None,
     "TSA_URL": None,
+    "TSA_ROOTS": None,  # trust anchors of the TSA when not issued under the lab's root
+    "SIGNATURE_LEVEL": None,  # None: B-LTA with a TSA, B-B without
+    "SIGNING_PKCS11_MODULE": None,
+    "SIGNING_PKCS11_TOKEN_LABEL": None,
+    "SIGNING_PKCS11_PIN": None,
+    "SIGNING_PKCS11_PIN_FILE": None,
+    "SIGNING_PKCS11_KEY_LABEL": None,
+    "SIGNING_PKCS11_CERT_LABEL": None,
     "RATELIMIT_STORAGE_URL": "memory://",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Check the system libraries WeasyPrint needs (and the PDF validators the tests use).
+# Check the system libraries WeasyPrint needs (and the PDF validators and HSM the tests use).
 # As root with apt-get at hand, install what is missing; otherwise stop with the exact command.
 set -euo pipefail
 
@@ -17,6 +17,7 @@ command -v qpdf >/dev/null || optional+=(qpdf)
 command -v certutil >/dev/null || optional+=(libnss3-tools)
 command -v zbarimg >/dev/null || optional+=(zbar-tools)
 command -v redis-server >/dev/null || optional+=(redis-server)   # the background-jobs tests
+command -v softhsm2-util >/dev/null || optional+=(softhsm2)       # the PKCS#11 (HSM) tests
 
 missing=("${required[@]}" "${optional[@]}")
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -34,5 +35,5 @@ if [ ${#required[@]} -gt 0 ]; then
   echo "  sudo apt-get install -y ${missing[*]}" >&2
   exit 1
 fi
-echo "Note: tests that need these (PDF validators, Redis) skip or fail; install them with:"
+echo "Note: tests that need these (PDF validators, Redis, SoftHSM2) skip or fail; install them with:"
 echo "  sudo apt-get install -y ${optional[*]}"

@@ -64,6 +64,14 @@ class PdfVerdictSchema(Schema):
     checks = fields.List(fields.Nested(CheckSchema))
     sha256 = fields.String()
     is_pdf = fields.Boolean()
+    signature_level = fields.String(allow_none=True, metadata={
+        "description": "PAdES level the file reached: B-B, B-T, B-LT or B-LTA"})
+    validated_at = fields.DateTime(allow_none=True, metadata={
+        "description": "the time the signature was validated at (proven by a time-stamp)"})
+    validated_by = fields.String(allow_none=True, metadata={
+        "description": "the time-stamp that proves that time; null: checked against today"})
+    signer_fingerprint = fields.String(allow_none=True, metadata={
+        "description": "SHA-256 of the signing certificate, as listed in keys.json"})
 
 
 class ShipmentSchema(Schema):

@@ -16,7 +16,8 @@ from labcert.jobs import mailer, relay, verification_sink
 from labcert.services import outbox_relay
 
 # Modules that register scheduled jobs (`@daily`, `@every`); add yours here.
-JOB_MODULES = ("labcert.jobs.expiry", "labcert.jobs.reminders", "labcert.jobs.upkeep")
+JOB_MODULES = ("labcert.jobs.archive", "labcert.jobs.expiry", "labcert.jobs.reminders",
+               "labcert.jobs.upkeep")
 
 
 def init_app(app: Flask) -> None:

@@ -18,6 +18,7 @@ from labcert.models.outbox import OutboxEvent
 from labcert.models.product import Product, ProductTac
 from labcert.models.result import TestResult
 from labcert.models.sample import Sample
+from labcert.models.signing_key import PdfRenewal, SigningKey
 from labcert.models.status_list import StatusList
 from labcert.models.token import ApiToken
 from labcert.models.types import utcnow
@@ -45,10 +46,12 @@ __all__ = [
     "NotificationPreference",
     "Organization",
     "OutboxEvent",
+    "PdfRenewal",
     "Product",
     "ProductTac",
     "Review",
     "Sample",
+    "SigningKey",
     "StatusList",
     "TestResult",
     "User",

@@ -55,6 +55,11 @@ class Certificate(db.Model):
     valid_until: Mapped[date]
     signatory_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     signer_subject: Mapped[str] = mapped_column(String(300))
+    # The key that signed (SHA-256 of its certificate), the PAdES level reached, and when the
+    # latest time-stamp's authority expires (None for B-B: nothing to renew).
+    signer_fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    signature_level: Mapped[str | None] = mapped_column(String(8))
+    archive_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     data_sha256: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)

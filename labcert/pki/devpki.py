@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
@@ -29,6 +31,7 @@ SIGNER_KEY = "signer-key.pem"
 ROOT_VALIDITY = dt.timedelta(days=7305)  # 20 years
 SIGNER_VALIDITY = dt.timedelta(days=2557)  # 7 years: outlives the longest certificate (5 y)
 CLOCK_SKEW = dt.timedelta(minutes=5)
+CRL_VALIDITY = dt.timedelta(days=7)
 
 DEVELOPMENT_MARK = "DEVELOPMENT"
 _ROOT_SUFFIX = "DEVELOPMENT root CA (not for production)"
@@ -41,7 +44,9 @@ DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 
 
 @dataclass(frozen=True)
-class _Issuer:
+class DevIssuer:
+    """A CA's key and certificate."""
+
     key: ec.EllipticCurvePrivateKey
     cert: x509.Certificate
 
@@ -63,7 +68,7 @@ def init_dev_pki(directory: Path, lab_name: str) -> list[Path]:
     created: list[Path] = []
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     if present:
-        root = _read_root(paths[ROOT_CERT], paths[ROOT_KEY])
+        root = read_root(paths[ROOT_CERT], paths[ROOT_KEY])
     else:
         root = _make_root(lab_name, now)
         created += [
@@ -71,7 +76,7 @@ def init_dev_pki(directory: Path, lab_name: str) -> list[Path]:
             _write_cert(paths[ROOT_CERT], root.cert),
         ]
     signer_key = ec.generate_private_key(ec.SECP256R1())
-    signer_cert = _make_signer(lab_name, signer_key, root, now)
+    signer_cert = make_signer_certificate(lab_name, signer_key.public_key(), root, now)
     created += [
         _write_key(paths[SIGNER_KEY], signer_key),
         _write_cert(paths[SIGNER_CERT], signer_cert),
@@ -94,7 +99,7 @@ def _name(lab_name: str, suffix: str) -> x509.Name:
     )
 
 
-def _make_root(lab_name: str, now: dt.datetime) -> _Issuer:
+def _make_root(lab_name: str, now: dt.datetime) -> DevIssuer:
     key = ec.generate_private_key(ec.SECP256R1())
     name = _name(lab_name, _ROOT_SUFFIX)
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
@@ -111,19 +116,24 @@ def _make_root(lab_name: str, now: dt.datetime) -> _Issuer:
         .add_extension(ski, critical=False)
         .sign(key, hashes.SHA256())
     )
-    return _Issuer(key, cert)
+    return DevIssuer(key, cert)
 
 
-def _make_signer(
-    lab_name: str, key: ec.EllipticCurvePrivateKey, root: _Issuer, now: dt.datetime
+def make_signer_certificate(
+    lab_name: str,
+    public_key: ec.EllipticCurvePublicKey,
+    root: DevIssuer,
+    now: dt.datetime,
+    suffix: str = _SIGNER_SUFFIX,
 ) -> x509.Certificate:
+    """Issue a development signing certificate for public_key under the development root."""
     not_after = min(now + SIGNER_VALIDITY, root.cert.not_valid_after_utc)
     root_ski = root.cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
     return (
         x509.CertificateBuilder()
-        .subject_name(_name(lab_name, _SIGNER_SUFFIX))
+        .subject_name(_name(lab_name, suffix))
         .issuer_name(root.cert.subject)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(_serial())
         .not_valid_before(now - CLOCK_SKEW)
         .not_valid_after(not_after)
@@ -133,7 +143,7 @@ def _make_signer(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING]),
             critical=False,
         )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(root_ski),
             critical=False,
@@ -160,7 +170,8 @@ def _serial() -> int:
     return secrets.randbits(120) | (1 << 120)
 
 
-def _read_root(cert_path: Path, key_path: Path) -> _Issuer:
+def read_root(cert_path: Path, key_path: Path) -> DevIssuer:
+    """Read the development root CA and its key, or explain how to start afresh."""
     try:
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
         key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
@@ -171,7 +182,44 @@ def _read_root(cert_path: Path, key_path: Path) -> _Issuer:
         ) from exc
     if not isinstance(key, ec.EllipticCurvePrivateKey):
         raise SigningKeyError(f"{key_path}: not an EC key; move the folder aside and re-run init")
-    return _Issuer(key, cert)
+    return DevIssuer(key, cert)
+
+
+def revocation_lists(
+    directory: Path, signer: x509.Certificate
+) -> Callable[[], list[x509.CertificateRevocationList]] | None:
+    """Return a maker of fresh empty CRLs from the development root, if that root issued signer.
+
+    The development PKI runs no revocation service; B-LT/B-LTA validation at a past time still
+    needs revocation data for every certificate of the chain, so the signer embeds this CRL.
+    """
+    cert_path, key_path = Path(directory) / ROOT_CERT, Path(directory) / ROOT_KEY
+    if not (cert_path.exists() and key_path.exists()):
+        return None
+    root = read_root(cert_path, key_path)
+    try:
+        signer.verify_directly_issued_by(root.cert)
+    except (ValueError, TypeError, InvalidSignature):
+        return None
+    root_ski = root.cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+
+    def fresh() -> list[x509.CertificateRevocationList]:
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        crl = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(root.cert.subject)
+            .last_update(now)
+            .next_update(now + CRL_VALIDITY)
+            .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(root_ski),
+                critical=False,
+            )
+            .sign(root.key, hashes.SHA256())
+        )
+        return [crl]
+
+    return fresh
 
 
 def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> Path:

@@ -17,26 +17,22 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
+from labcert.pki.settings import SigningKeyError, SigningSettings
+
+__all__ = [
+    "KeyMaterial",
+    "PrivateKey",
+    "SigningKeyError",
+    "SigningSettings",
+    "check_validity",
+    "read_chain",
+    "read_key_material",
+    "trust_anchors",
+]
+
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
 
 MIN_RSA_BITS = 2048
-
-
-class SigningKeyError(Exception):
-    """The signing key or its certificates are missing, unreadable, mismatched or expired."""
-
-
-@dataclass(frozen=True)
-class SigningSettings:
-    """Where the lab's signing key comes from: a PKCS#12 file, PEM files, or the dev PKI folder."""
-
-    p12_path: Path | None = None
-    p12_password: str | None = None
-    key_path: Path | None = None
-    cert_path: Path | None = None
-    chain_paths: tuple[Path, ...] = ()
-    dev_dir: Path | None = None
-    tsa_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,14 +49,14 @@ def read_key_material(settings: SigningSettings, now: dt.datetime | None = None)
     """Load and check the key material that settings name."""
     if settings.p12_path:
         key, cert, chain = _read_p12(Path(settings.p12_path), settings.p12_password)
-        chain += _read_chain(settings.chain_paths)
+        chain += read_chain(settings.chain_paths)
     elif settings.key_path or settings.cert_path:
         if not (settings.key_path and settings.cert_path):
             missing = "LABCERT_SIGNING_CERT" if settings.key_path else "LABCERT_SIGNING_KEY"
             raise SigningKeyError(f"{missing} is not set: set both LABCERT_SIGNING_KEY and CERT")
         key = _read_pem_key(Path(settings.key_path))
         cert = _read_certs(Path(settings.cert_path))[0]
-        chain = _read_chain(settings.chain_paths)
+        chain = read_chain(settings.chain_paths)
     elif settings.dev_dir:
         key, cert, chain = _read_dev(Path(settings.dev_dir))
     else:
@@ -71,7 +67,7 @@ def read_key_material(settings: SigningSettings, now: dt.datetime | None = None)
     where = settings.p12_path or settings.cert_path or Path(settings.dev_dir or ".") / "signer.pem"
     _check(key, cert, Path(where), now or dt.datetime.now(dt.UTC))
     chain = tuple(c for c in _unique(chain) if c != cert)
-    return KeyMaterial(key, cert, chain, _trust_roots(cert, chain))
+    return KeyMaterial(key, cert, chain, trust_anchors(cert, chain))
 
 
 def _read_p12(
@@ -119,7 +115,7 @@ def _read_certs(path: Path) -> list[x509.Certificate]:
     return certs
 
 
-def _read_chain(paths: tuple[Path, ...]) -> list[x509.Certificate]:
+def read_chain(paths: tuple[Path, ...]) -> list[x509.Certificate]:
     return [cert for path in paths for cert in _read_certs(Path(path))]
 
 
@@ -165,6 +161,11 @@ def _check(key: PrivateKey, cert: x509.Certificate, where: Path, now: dt.datetim
             f"{where}: the certificate does not belong to the private key;"
             " configure the matching pair"
         )
+    check_validity(cert, where, now)
+
+
+def check_validity(cert: x509.Certificate, where: Path | str, now: dt.datetime) -> None:
+    """Refuse a signing certificate that has expired or is not valid yet at now."""
     if now > cert.not_valid_after_utc:
         raise SigningKeyError(
             f"{where}: the signing certificate expired on"
@@ -196,7 +197,7 @@ def _is_self_signed(cert: x509.Certificate) -> bool:
     return True
 
 
-def _trust_roots(
+def trust_anchors(
     cert: x509.Certificate, chain: tuple[x509.Certificate, ...]
 ) -> tuple[x509.Certificate, ...]:
     """Trust the chain's self-signed certificates, else the top of the chain, else the signer."""

@@ -1,36 +1,37 @@
 """The lab's signer: PAdES signatures on certificate PDFs and raw signatures on QR tokens.
 
-The private key is parsed once per process (``load_signer`` is cached): pyHanko's
-``SimpleSigner`` re-parses its key on every raw signature, which costs ~110 ms per call for
-RSA-3072. The signature is a certification signature (DocMDP "no changes") in an invisible field;
-the visible signature block is drawn by the certificate template.
+The key lives in memory (parsed once, ``filekey``) or in a PKCS#11 token (``hsm``). The
+signature is a certification signature (DocMDP "no changes") in an invisible field; the visible
+signature block is drawn by the certificate template. The level decides what is added after it:
+a signature time-stamp (B-T), the chain's revocation data in the DSS (B-LT) and a document
+time-stamp (B-LTA), each an incremental update that DocMDP "no changes" permits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
-from asn1crypto import x509 as asn1_x509
+from asn1crypto import crl as asn1_crl
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-from pyhanko.keys.internal import (
-    translate_pyca_cryptography_cert_to_asn1,
-    translate_pyca_cryptography_key_to_asn1,
-)
+from cryptography.hazmat.primitives import serialization
+from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
-from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.signers import constants
-from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator import ValidationContext
 
-from labcert.pki.devpki import DEVELOPMENT_MARK
-from labcert.pki.material import KeyMaterial, PrivateKey, SigningSettings, read_key_material
+from labcert.pki.devpki import DEVELOPMENT_MARK, revocation_lists
+from labcert.pki.filekey import FileKey, KeyBackend
+from labcert.pki.http import share_tls_context
+from labcert.pki.keys import fingerprint
+from labcert.pki.levels import SignatureLevel, resolve_level
+from labcert.pki.material import KeyMaterial, check_validity, read_chain, read_key_material
+from labcert.pki.settings import SigningSettings
+from labcert.pki.tsa import make_timestamper
 
 SIGNATURE_FIELD = "LabCertSignature"
 SIGNATURE_REASON = "Certificate of conformity issued by the testing laboratory"
@@ -38,32 +39,6 @@ SIGNATURE_REASON = "Certificate of conformity issued by the testing laboratory"
 # itself; a time-stamp token brings its own TSA certificates, hence the larger reserve.
 _CMS_OVERHEAD = 4096
 _TIMESTAMP_OVERHEAD = 16384
-
-
-class _ParsedKeySigner(signers.SimpleSigner):
-    """A pyHanko SimpleSigner that signs with an already parsed key instead of re-parsing it."""
-
-    def __init__(
-        self, key: PrivateKey, cert: asn1_x509.Certificate, registry: SimpleCertificateStore
-    ):
-        super().__init__(
-            signing_cert=cert,
-            signing_key=translate_pyca_cryptography_key_to_asn1(key),
-            cert_registry=registry,
-        )
-        self._parsed_key = key
-
-    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-        """Sign data with the cached key using the mechanism pyHanko selected."""
-        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
-        key = self._parsed_key
-        if mechanism == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
-            return key.sign(data, ec.ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
-        if mechanism == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
-            return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
-        if mechanism == "ed25519" and isinstance(key, ed25519.Ed25519PrivateKey):
-            return key.sign(data)
-        return super().sign_raw(data, digest_algorithm)  # rarer mechanisms (PSS): parse per call
 
 
 class _PdfA3Signer(signers.PdfSigner):
@@ -81,73 +56,100 @@ class _PdfA3Signer(signers.PdfSigner):
 
 
 class LabSigner:
-    """The lab's signing key with its certificates, ready to sign PDFs and QR tokens."""
+    """The lab's signing key with its certificates and level, ready to sign PDFs and QR tokens."""
 
     def __init__(
         self,
-        material: KeyMaterial,
+        key: KeyBackend | KeyMaterial,
         *,
         timestamper: timestamps.TimeStamper | None = None,
+        level: SignatureLevel | None = None,
+        tsa_roots: tuple[x509.Certificate, ...] = (),
+        revocation_lists: Callable[[], list[x509.CertificateRevocationList]] | None = None,
     ):
-        self._key = material.key
-        self.certificate: x509.Certificate = material.certificate
-        self.chain: list[x509.Certificate] = list(material.chain)
-        self.trust_roots: list[x509.Certificate] = list(material.trust_roots)
-        self._material = material
-        self._timestamper = timestamper
-        registry = SimpleCertificateStore()
-        registry.register_multiple(
-            [translate_pyca_cryptography_cert_to_asn1(c) for c in self.chain]
-        )
-        self._pyhanko_signer = _ParsedKeySigner(
-            self._key, translate_pyca_cryptography_cert_to_asn1(self.certificate), registry
-        )
-        self._pdf_signer = _PdfA3Signer(
-            signers.PdfSignatureMetadata(
-                field_name=SIGNATURE_FIELD,
-                subfilter=fields.SigSeedSubFilter.PADES,
-                reason=SIGNATURE_REASON,
-                certify=True,  # DocMDP "no changes": an issued certificate is final
-                docmdp_permissions=fields.MDPPerm.NO_CHANGES,
-            ),
-            signer=self._pyhanko_signer,
-            timestamper=timestamper,
-            new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD),  # no box: an invisible field
-        )
+        self.key: KeyBackend = FileKey(key) if isinstance(key, KeyMaterial) else key
+        self.certificate: x509.Certificate = self.key.certificate
+        self.chain: list[x509.Certificate] = list(self.key.chain)
+        self.trust_roots: list[x509.Certificate] = list(self.key.trust_roots)
+        self.tsa_roots: list[x509.Certificate] = list(tsa_roots)
+        self._revocation_lists = revocation_lists  # CRLs to embed beyond what can be fetched
+        self.level = level or (SignatureLevel.B_T if timestamper else SignatureLevel.B_B)
+        if self.level.needs_tsa and timestamper is None:
+            raise ValueError(f"a {self.level} signature needs a time-stamper")
+        self._timestamper = timestamper if self.level.needs_tsa else None
         certs_size = sum(
             len(c.public_bytes(serialization.Encoding.DER)) for c in [self.certificate, *self.chain]
         )
-        reserved = certs_size + _CMS_OVERHEAD + (_TIMESTAMP_OVERHEAD if timestamper else 0)
+        reserved = certs_size + _CMS_OVERHEAD + (_TIMESTAMP_OVERHEAD if self._timestamper else 0)
         self._bytes_reserved = reserved + reserved % 2  # pyHanko wants an even size
 
-    def with_timestamper(self, timestamper: timestamps.TimeStamper | None) -> LabSigner:
-        """Return a signer with the same key that time-stamps its signatures with timestamper."""
-        return LabSigner(self._material, timestamper=timestamper)
+    def with_timestamper(
+        self, timestamper: timestamps.TimeStamper | None, level: SignatureLevel | None = None
+    ) -> LabSigner:
+        """Return a signer with the same key that time-stamps with timestamper (B-T by default)."""
+        return LabSigner(self.key, timestamper=timestamper, level=level,
+                         tsa_roots=tuple(self.tsa_roots),
+                         revocation_lists=self._revocation_lists)
 
     @property
     def pades_level(self) -> str:
         """Name the PAdES baseline level this signer produces."""
-        return "B-T" if self._timestamper else "B-B"
+        return str(self.level)
+
+    @property
+    def fingerprint(self) -> str:
+        """Return the SHA-256 fingerprint of the signing certificate (64 hex digits)."""
+        return fingerprint(self.certificate)
+
+    def validation_context(self) -> ValidationContext:
+        """Return a fresh context that trusts the lab's and the TSA's roots and may fetch."""
+        share_tls_context()
+        return ValidationContext(
+            trust_roots=[
+                translate_pyca_cryptography_cert_to_asn1(c)
+                for c in [*self.trust_roots, *self.tsa_roots]
+            ],
+            other_certs=[translate_pyca_cryptography_cert_to_asn1(c) for c in self.chain],
+            crls=[
+                asn1_crl.CertificateList.load(c.public_bytes(serialization.Encoding.DER))
+                for c in (self._revocation_lists() if self._revocation_lists else [])
+            ],
+            allow_fetching=True,
+        )
+
+    def check(self, now: dt.datetime | None = None) -> None:
+        """Refuse to sign with a certificate that has expired (a cheap check per issuance)."""
+        check_validity(self.certificate, self.key.location, now or dt.datetime.now(dt.UTC))
 
     def sign_pdf(self, pdf: bytes) -> bytes:
-        """Return pdf with a PAdES certification signature appended as an incremental update."""
+        """Return pdf with a PAdES certification signature at this signer's level appended."""
+        level = self.level
+        long_term = level.embeds_revocation_data
+        metadata = signers.PdfSignatureMetadata(
+            field_name=SIGNATURE_FIELD,
+            subfilter=fields.SigSeedSubFilter.PADES,
+            reason=SIGNATURE_REASON,
+            certify=True,  # DocMDP "no changes": an issued certificate is final
+            docmdp_permissions=fields.MDPPerm.NO_CHANGES,
+            embed_validation_info=long_term,
+            use_pades_lta=level is SignatureLevel.B_LTA,
+            # a fresh context per document: revocation data must be as of this signature
+            validation_context=self.validation_context() if long_term else None,
+        )
+        pdf_signer = _PdfA3Signer(
+            metadata,
+            signer=self.key.pyhanko_signer(),
+            timestamper=self._timestamper,
+            new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD),  # no box: an invisible field
+        )
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
-        out = self._pdf_signer.sign_pdf(writer, bytes_reserved=self._bytes_reserved)
+        with self.key.lock:  # a PKCS#11 session serves one thread at a time
+            out = pdf_signer.sign_pdf(writer, bytes_reserved=self._bytes_reserved)
         return out.getvalue()
 
     def sign_token(self, data: bytes) -> bytes:
-        """Return a compact, deterministic raw signature of data (ECDSA as r||s, as in JWS)."""
-        key = self._key
-        if isinstance(key, ec.EllipticCurvePrivateKey):
-            # RFC 6979 nonces make the token, and so the rendered PDF, reproducible for a reprint.
-            r, s = decode_dss_signature(
-                key.sign(data, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
-            )
-            size = (key.curve.key_size + 7) // 8
-            return r.to_bytes(size, "big") + s.to_bytes(size, "big")
-        if isinstance(key, ed25519.Ed25519PrivateKey):
-            return key.sign(data)
-        return key.sign(data, PKCS1v15(), hashes.SHA256())
+        """Return a compact raw signature of data (ECDSA as r||s, as in JWS)."""
+        return self.key.sign_token(data)
 
     def info(self, now: dt.datetime | None = None) -> dict[str, Any]:
         """Describe the signing certificate for the admin page and start-up log."""
@@ -161,8 +163,11 @@ class LabSigner:
             "not_after": cert.not_valid_after_utc.isoformat(),
             "days_until_expiry": (cert.not_valid_after_utc - now).days,
             "is_development": DEVELOPMENT_MARK in cert.subject.rfc4514_string(),
-            "key_type": _key_type(self._key),
-            "fingerprint_sha256": cert.fingerprint(hashes.SHA256()).hex(":").upper(),
+            "key_type": self.key.key_type,
+            "key_location": self.key.location,
+            "fingerprint": self.fingerprint,
+            "fingerprint_sha256": bytes.fromhex(self.fingerprint).hex(":").upper(),
+            "signature_level": self.pades_level,
         }
 
     def public_pem(self) -> str:
@@ -176,19 +181,27 @@ class LabSigner:
         )
 
 
-def _key_type(key: PrivateKey) -> str:
-    if isinstance(key, ec.EllipticCurvePrivateKey):
-        return {"secp256r1": "EC P-256", "secp384r1": "EC P-384"}.get(
-            key.curve.name, f"EC {key.curve.name}"
-        )
-    if isinstance(key, ed25519.Ed25519PrivateKey):
-        return "Ed25519"
-    return f"RSA-{key.key_size}"
+def open_key(settings: SigningSettings) -> KeyBackend:
+    """Open the key that settings name: in a PKCS#11 token, or read from files."""
+    if settings.pkcs11 is not None:
+        from labcert.pki.hsm import HsmKey  # python-pkcs11 is loaded only for a token
+
+        return HsmKey(settings.pkcs11, tuple(read_chain(settings.chain_paths)))
+    where = settings.p12_path or settings.cert_path or settings.dev_dir or "key file"
+    return FileKey(read_key_material(settings), location=str(where))
 
 
 @functools.lru_cache(maxsize=4)
 def load_signer(settings: SigningSettings) -> LabSigner:
-    """Return the lab signer for settings, parsing the key once per process."""
-    material = read_key_material(settings)
-    timestamper = timestamps.HTTPTimeStamper(settings.tsa_url) if settings.tsa_url else None
-    return LabSigner(material, timestamper=timestamper)
+    """Return the lab signer for settings, opening the key once per process."""
+    level = resolve_level(settings.signature_level, settings.tsa_url)
+    key = open_key(settings)
+    timestamper = make_timestamper(settings.tsa_url) if settings.tsa_url else None
+    dev_crls = revocation_lists(settings.dev_dir, key.certificate) if settings.dev_dir else None
+    return LabSigner(
+        key,
+        timestamper=timestamper if level.needs_tsa else None,
+        level=level,
+        tsa_roots=tuple(read_chain(settings.tsa_roots)),
+        revocation_lists=dev_crls,
+    )

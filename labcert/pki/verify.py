@@ -1,12 +1,14 @@
 """Check a certificate PDF offline: its signature, its signer, and that nothing changed since.
 
 Three questions, each answered with its own message (verifiers were confused where these were
-merged): ``signature`` (is the PAdES signature cryptographically sound?), ``signer`` (was it made
-with the lab's key, under the lab's trust anchor?) and ``integrity`` (is the file exactly the
-document as signed?). Only a signature that covers the entire file counts: poppler's pdfsig
-still says "Signature is Valid" after an incremental update overlays text or swaps the attached
-JSON, so the verifier relies on pyHanko's coverage analysis and reads the attached data from the
-signed revision only.
+merged): ``signature`` (is the PAdES signature cryptographically sound, and at which time was it
+validated?), ``signer`` (was it made with one of the lab's keys, under the lab's trust anchor, and
+not after that key was reported compromised?) and ``integrity`` (is the file the document as
+signed?). Only a signature that covers the entire file counts, or one followed by harmless
+long-term-validation updates (revocation data and document time-stamps): poppler's pdfsig still
+says "Signature is Valid" after an incremental update overlays text or swaps the attached JSON,
+so the verifier relies on pyHanko's modification analysis and reads the attached data from the
+signed revision only. The time of validation is the one the time-stamps prove (``proven``).
 """
 
 from __future__ import annotations
@@ -14,41 +16,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
 from cryptography import x509
-from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.ades.report import AdESIndeterminate
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 
 from labcert.pki.attachment import read_attachment
+from labcert.pki.keys import KeyRecord, fingerprint
+from labcert.pki.messages import (
+    INTEGRITY,
+    SIGNATURE,
+    SIGNER,
+    Check,
+    integrity_check,
+    signature_check,
+    signer_check,
+)
+from labcert.pki.proven import ProvenValidation, validate_signature
 
 logger = logging.getLogger(__name__)
 
-SIGNATURE, SIGNER, INTEGRITY = "signature", "signer", "integrity"
 # The PDF header may be preceded by up to 1 KiB of junk (ISO 32000-1, annex H.3).
 _HEADER_WINDOW = 1024
-_EXPIRED = {
-    AdESIndeterminate.EXPIRED,
-    AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
-    AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
-    AdESIndeterminate.NOT_YET_VALID,
-}
-
-
-
-@dataclass(frozen=True)
-class Check:
-    """One answered question about a PDF: its name, whether it passed and a plain-words message."""
-
-    name: str
-    ok: bool
-    message: str
+LabKeys = x509.Certificate | Sequence[x509.Certificate | KeyRecord] | None
 
 
 @dataclass(frozen=True)
@@ -64,6 +57,10 @@ class PdfCheck:
     signer_subject: str | None = None
     signed_at: dt.datetime | None = None
     pades_level: str | None = None
+    signer_fingerprint: str | None = None
+    validated_at: dt.datetime | None = None
+    validated_by: str | None = None  # which time-stamp proved the time; None: today's validity
+    latest_timestamp_expires: dt.datetime | None = None
 
     @property
     def authentic(self) -> bool:
@@ -74,10 +71,18 @@ class PdfCheck:
 
 def verify_pdf(
     pdf: bytes,
-    trust_roots: list[x509.Certificate],
-    lab_signer_cert: x509.Certificate | None = None,
+    trust_roots: Sequence[x509.Certificate],
+    lab_keys: LabKeys = None,
+    *,
+    tsa_roots: Sequence[x509.Certificate] = (),
+    fetch: bool = True,
 ) -> PdfCheck:
-    """Check that pdf carries the lab's signature over the whole file; never raise for bad input."""
+    """Check that pdf carries the lab's signature over the whole file; never raise for bad input.
+
+    lab_keys are the lab's signing keys (a certificate, or key records with their compromise
+    dates); None accepts any certificate under the trust roots. fetch allows fresh revocation
+    data for the present-time checks (see ``labcert.pki.proven``).
+    """
     digest = hashlib.sha256(pdf).hexdigest()
     if not _has_pdf_header(pdf):
         return _failed(digest, False, "The file is not a PDF document.")
@@ -94,134 +99,86 @@ def verify_pdf(
             "The PDF carries no digital signature: it is not a certificate as issued by the lab.",
         )
 
-    embedded = signatures[0]  # the lab signs once; any later signature breaks whole-file coverage
+    embedded = signatures[0]  # the lab signs once; any later signature is a modification
     attached = read_attachment(reader, embedded.signed_revision)
     certificate = (attached or {}).get("certificate") or {}
-    context = ValidationContext(
-        trust_roots=[translate_pyca_cryptography_cert_to_asn1(c) for c in trust_roots],
-        allow_fetching=False,
-    )
+    number = _text(certificate.get("display_number") or certificate.get("number"))
+    revision = _int(certificate.get("revision"))
     try:
-        status = validate_pdf_signature(embedded, context, skip_diff=True)
+        proven = validate_signature(
+            reader, embedded, list(trust_roots), list(tsa_roots), fetch=fetch
+        )
     except Exception as exc:  # a malformed CMS blob or broken xref must be an answer, not a 500
         logger.debug("unverifiable signature in PDF %s", digest, exc_info=True)
-        broken = f"The signature is damaged and cannot be checked ({_short(exc)})."
-        return PdfCheck(
-            is_pdf=True,
-            checks=[
-                Check(SIGNATURE, False, broken),
-                Check(
-                    SIGNER,
-                    False,
-                    "The signer cannot be identified because the signature is damaged.",
-                ),
-                Check(
-                    INTEGRITY,
-                    False,
-                    "The file was altered after signing: its signature is damaged.",
-                ),
-            ],
-            sha256=digest,
-            attached_json=attached,
-            number=_text(certificate.get("display_number") or certificate.get("number")),
-            revision=_int(certificate.get("revision")),
-        )
+        return _broken(digest, attached, number, revision, exc)
 
+    status = proven.status
     subject = _common_name(status.signing_cert.subject)
+    signer_cert = x509.load_der_x509_certificate(status.signing_cert.dump())
     return PdfCheck(
         is_pdf=True,
         checks=[
-            _signature_check(status),
-            _signer_check(status, subject, lab_signer_cert),
-            _integrity_check(status),
+            signature_check(proven),
+            signer_check(proven, subject, _records(lab_keys), signer_cert),
+            integrity_check(status),
         ],
         sha256=digest,
         attached_json=attached,
-        number=_text(certificate.get("display_number") or certificate.get("number")),
-        revision=_int(certificate.get("revision")),
+        number=number,
+        revision=revision,
         signer_subject=subject,
-        signed_at=_signing_time(status),
-        pades_level="B-T" if status.timestamp_validity is not None else "B-B",
+        signed_at=_signing_time(proven),
+        pades_level=proven.level,
+        signer_fingerprint=fingerprint(signer_cert),
+        validated_at=proven.validated_at,
+        validated_by=_proof_text(proven),
+        latest_timestamp_expires=proven.latest_stamp.tsa_expires if proven.latest_stamp else None,
     )
 
 
-def _signature_check(status: PdfSignatureStatus) -> Check:
-    if not status.intact:
-        return Check(
-            SIGNATURE,
-            False,
-            "The signature does not match the document: bytes it covers were changed.",
-        )
-    if not status.valid:
-        return Check(
-            SIGNATURE, False, "The signature value is invalid: it was forged or corrupted."
-        )
-    stamp = status.timestamp_validity
-    if stamp is not None and not (stamp.intact and stamp.valid):
-        return Check(
-            SIGNATURE, False, "The signature's time-stamp is broken: it was altered or forged."
-        )
-    when = _signing_time(status)
-    at = f" at {when:%Y-%m-%d %H:%M} UTC" if when else ""
-    level = "PAdES B-T, time-stamped" if stamp is not None else "PAdES B-B"
-    return Check(SIGNATURE, True, f"The digital signature is valid ({level}{at}).")
+def _records(lab_keys: LabKeys) -> list[KeyRecord] | None:
+    if lab_keys is None:
+        return None
+    items = [lab_keys] if isinstance(lab_keys, x509.Certificate) else list(lab_keys)
+    return [k if isinstance(k, KeyRecord) else KeyRecord(k) for k in items]
 
 
-def _signer_check(
-    status: PdfSignatureStatus, subject: str, lab_signer_cert: x509.Certificate | None
-) -> Check:
-    if not (status.intact and status.valid):
-        return Check(
-            SIGNER,
-            False,
-            f"The signer cannot be confirmed: the signature is broken (it names “{subject}”).",
-        )
-    if status.revoked:
-        return Check(SIGNER, False, f"Signed with a revoked certificate (“{subject}”).")
-    if status.trust_problem_indic in _EXPIRED:
-        return Check(
-            SIGNER,
-            False,
-            f"Signed by “{subject}”, whose certificate is outside its validity period.",
-        )
-    if not status.trusted:
-        return Check(
-            SIGNER,
-            False,
-            f"Not signed by the lab: the signing certificate “{subject}” was not issued under"
-            " the lab's trust anchor.",
-        )
-    if lab_signer_cert is not None:
-        expected = translate_pyca_cryptography_cert_to_asn1(lab_signer_cert)
-        if status.signing_cert.dump() != expected.dump():
-            return Check(
-                SIGNER,
-                False,
-                f"Not signed by the lab's signing key: “{subject}” is a different certificate.",
-            )
-    return Check(SIGNER, True, f"Signed by the lab (“{subject}”), trusted through the lab's root.")
+def _proof_text(proven: ProvenValidation) -> str | None:
+    stamp = proven.proof
+    if stamp is None:
+        return None
+    return f"{stamp.kind} time-stamp of {stamp.at:%Y-%m-%d %H:%M:%S} UTC by {stamp.tsa_subject}"
 
 
-def _integrity_check(status: PdfSignatureStatus) -> Check:
-    if not status.intact:
-        return Check(
-            INTEGRITY, False, "The file was altered after signing: its signed content changed."
-        )
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-        return Check(
-            INTEGRITY,
-            False,
-            "Content was added to the file after it was signed (an appended update the signature"
-            " does not cover): what you see may differ from what the lab issued.",
-        )
-    return Check(INTEGRITY, True, "The file is exactly as signed: the signature covers every byte.")
-
-
-def _signing_time(status: PdfSignatureStatus) -> dt.datetime | None:
+def _signing_time(proven: ProvenValidation) -> dt.datetime | None:
+    if proven.proof is not None:
+        return proven.validated_at
+    status = proven.status
     stamp = status.timestamp_validity
     if stamp is not None and stamp.intact and stamp.valid:
         return stamp.timestamp
     return status.signer_reported_dt
+
+
+def _broken(digest: str, attached: dict[str, Any] | None, number: str | None,
+            revision: int | None, exc: Exception) -> PdfCheck:
+    broken = f"The signature is damaged and cannot be checked ({_short(exc)})."
+    return PdfCheck(
+        is_pdf=True,
+        checks=[
+            Check(SIGNATURE, False, broken),
+            Check(
+                SIGNER, False, "The signer cannot be identified because the signature is damaged."
+            ),
+            Check(
+                INTEGRITY, False, "The file was altered after signing: its signature is damaged."
+            ),
+        ],
+        sha256=digest,
+        attached_json=attached,
+        number=number,
+        revision=revision,
+    )
 
 
 def _has_pdf_header(data: bytes) -> bool:

@@ -22,6 +22,9 @@ KINDS = frozenset({
     "application.rejected",
     "certificate.issued",
     "certificate.expired",  # recorded by the daily expiry job; `expired` itself is derived
+    "certificate.archive_renewed",
+    "signing_key.rotated",
+    "signing_key.compromised",
     *(action.event for action in certificate_lifecycle.ACTIONS.values()),
 })
 

@@ -8,13 +8,15 @@ from labcert.certificate_facts import CertificateFacts
 from labcert.extensions import db
 from labcert.models import Application, Certificate, CertificateEvent, User
 from labcert.pdf import build_context, render_certificate_pdf
-from labcert.pki import LabSigner, make_qr_token
+from labcert.pki import ArchiveError, LabSigner, latest_timestamp, make_qr_token
+from labcert.pki.archive import StampInfo
 from labcert.services import events
 from labcert.services.audit import record
 from labcert.services.credential_signing import sign_credential
 from labcert.services.evaluations import MarketEvaluation
 from labcert.services.numbering import allocate_number, display_number
 from labcert.services.settings import ServiceSettings
+from labcert.services.signing_keys import record_use
 from labcert.services.snapshot import build_facts, lab_facts, lab_logo_uri
 from labcert.services.status_lists import allocate_index
 
@@ -44,6 +46,14 @@ def sign_documents(signer: LabSigner, facts: CertificateFacts,
     return pdf, token, sign_credential(facts, settings, signer, place, pdf=pdf), place
 
 
+def _latest_stamp(pdf: bytes) -> StampInfo | None:
+    """Return the signed PDF's latest time-stamp (its TSA's expiry is the archive date)."""
+    try:
+        return latest_timestamp(pdf)
+    except ArchiveError:  # a PDF that cannot be read back has nothing a renewal could extend
+        return None
+
+
 def store_certificate(*, actor: User, application: Application, facts: CertificateFacts,
                       pdf: bytes, token: str, signer: LabSigner, base_number: str, year: int,
                       sequence: int, supersedes_id: int | None = None,
@@ -51,6 +61,7 @@ def store_certificate(*, actor: User, application: Application, facts: Certifica
                       place: tuple[int, int] | None = None) -> Certificate:
     """Add the certificate, its first event, the audit event and the outbox event."""
     identity = facts.certificate
+    stamp = _latest_stamp(pdf)
     certificate = Certificate(
         number=identity.display_number, base_number=base_number, revision=identity.revision,
         year=year, sequence=sequence, market=facts.market.id,
@@ -59,12 +70,15 @@ def store_certificate(*, actor: User, application: Application, facts: Certifica
         holder_id=application.manufacturer_id, product_id=application.product_id,
         status="valid", issued_at=identity.issued_at, valid_until=identity.valid_until,
         signatory_id=actor.id, signer_subject=signer.info()["subject"],
+        signer_fingerprint=signer.fingerprint, signature_level=signer.pades_level,
+        archive_until=stamp.tsa_expires if stamp else None,
         snapshot=facts.to_json(), data_sha256=facts.sha256(), pdf=pdf,
         pdf_sha256=hashlib.sha256(pdf).hexdigest(), qr_token=token,
         supersedes_id=supersedes_id, credential=credential,
         status_list=place[0] if place else None, status_index=place[1] if place else None)
     db.session.add(certificate)
     db.session.flush()
+    record_use(signer, identity.issued_at)  # the key history: first and last use
     db.session.add(CertificateEvent(certificate_id=certificate.id, action="issue",
                                     from_status=None, to_status="valid",
                                     reason=identity.amendment_reason or "approval",
@@ -72,7 +86,8 @@ def store_certificate(*, actor: User, application: Application, facts: Certifica
     record(actor, "certificate.issue", "certificate", certificate.number,
            {"application": application.number, "market": certificate.market,
             "criteria_set": certificate.criteria_set, "pdf_sha256": certificate.pdf_sha256,
-            "data_sha256": certificate.data_sha256})
+            "data_sha256": certificate.data_sha256, "signer": certificate.signer_fingerprint,
+            "signature_level": certificate.signature_level})
     events.happened("certificate.issued", "certificate", certificate.number,
                     {"holder_id": certificate.holder_id, "application_id": application.id,
                      "market": certificate.market, "revision": certificate.revision,

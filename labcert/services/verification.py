@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,11 +12,12 @@ from sqlalchemy import select
 from labcert.errors import NotFound
 from labcert.extensions import db
 from labcert.lifecycles.certificate import WORDS
-from labcert.models import Certificate
-from labcert.pki import InvalidQrToken, read_qr_token, verify_pdf
+from labcert.models import Certificate, PdfRenewal
+from labcert.pki import InvalidQrToken, PdfCheck, read_qr_token, verify_pdf
 from labcert.services import answer_cache
 from labcert.services.certificates import find_certificate
 from labcert.services.settings import ServiceSettings
+from labcert.services.signing_keys import VerificationKeys, verification_keys
 from labcert.services.verification_log import log_check
 
 
@@ -72,10 +74,10 @@ class QrCheck:
 
 
 def check_qr_token(certificate: Certificate, token: str, settings: ServiceSettings) -> QrCheck:
-    """Check a QR token offline-style (the lab's key) and against the registry's record."""
-    signer = settings.signer()
+    """Check a QR token offline-style (any of the lab's keys) and against the registry's record."""
+    keys = verification_keys(settings.signers, settings.signer)
     try:
-        facts = read_qr_token(token, [signer.certificate, *signer.trust_roots],
+        facts = read_qr_token(token, [*(r.certificate for r in keys.records), *keys.anchors],
                               expected_number=certificate.number)
     except InvalidQrToken as error:
         return QrCheck(False, f"The QR code does not carry the lab's seal: {error}. "
@@ -87,20 +89,45 @@ def check_qr_token(certificate: Certificate, token: str, settings: ServiceSettin
                    facts)
 
 
+def _registered(checked: PdfCheck, data: bytes, keys: VerificationKeys,
+                ) -> tuple[Certificate | None, PdfCheck, str | None]:
+    """Find the registered certificate of a file: the current PDF, or a copy before a renewal.
+
+    A copy downloaded before an archival renewal is a prefix of the renewed file, which carries
+    the newer time-stamps: when the copy alone no longer proves its signing time, the renewed
+    file answers for it.
+    """
+    current = db.session.scalar(select(Certificate).where(Certificate.pdf_sha256 == checked.sha256))
+    if current is not None:
+        return current, checked, None
+    renewal = db.session.scalar(select(PdfRenewal).where(
+        PdfRenewal.previous_sha256 == checked.sha256).order_by(PdfRenewal.id).limit(1))
+    certificate = db.session.get(Certificate, renewal.certificate_id) if renewal else None
+    if certificate is None or not certificate.pdf.startswith(data):
+        return None, checked, None
+    note = (f"This file is the copy of certificate {certificate.number} issued before its"
+            f" archival renewal of {renewal.renewed_at:%Y-%m-%d}.")
+    if checked.authentic:
+        return certificate, checked, note
+    renewed = verify_pdf(certificate.pdf, keys.anchors, keys.records,
+                         tsa_roots=keys.timestamp_anchors)
+    return certificate, renewed, note + (" It was checked through the lab's renewed copy, which"
+                                         " extends it with newer time-stamps.")
+
+
 def verify_upload(data: bytes, today: date, settings: ServiceSettings,
                   channel: str = "pdf") -> dict[str, Any]:
     """Check an uploaded PDF: signature, signer, integrity, registration and status."""
-    signer = settings.signer()
-    checked = verify_pdf(data, list(signer.trust_roots), signer.certificate)
+    keys = verification_keys(settings.signers, settings.signer)
+    checked = verify_pdf(data, keys.anchors, keys.records, tsa_roots=keys.timestamp_anchors)
+    registered, checked, earlier = _registered(checked, data, keys)
     checks = [{"name": c.name, "ok": c.ok, "message": c.message} for c in checked.checks]
-    registered = db.session.scalar(select(Certificate).where(
-        Certificate.pdf_sha256 == checked.sha256))
     number, status = (registered.number, registered.effective_status(today)) if registered \
         else (checked.number, None)
     if registered is not None:
         checks.append({"name": "registered", "ok": True,
-                       "message": f"This exact file is registered as certificate "
-                                  f"{registered.number}."})
+                       "message": earlier or f"This exact file is registered as certificate "
+                                             f"{registered.number}."})
         checks.append({"name": "status", "ok": status == "valid",
                        "message": WORDS[status].sentence + (f" Reason: {registered.status_reason}"
                                                           if registered.status_reason
@@ -117,4 +144,7 @@ def verify_upload(data: bytes, today: date, settings: ServiceSettings,
     outcome = "authentic" if authentic else "not_authentic"
     log_check(number, channel, f"{outcome}:{status or 'unregistered'}")
     return {"verdict": outcome, "number": number, "status": status, "checks": checks,
-            "sha256": checked.sha256, "is_pdf": checked.is_pdf}
+            "sha256": checked.sha256 if not earlier else hashlib.sha256(data).hexdigest(),
+            "is_pdf": checked.is_pdf, "signature_level": checked.pades_level,
+            "validated_at": checked.validated_at, "validated_by": checked.validated_by,
+            "signer_fingerprint": checked.signer_fingerprint}

@@ -1,11 +1,14 @@
-"""/.well-known/labcert/: the trust anchor and the signing certificate, for offline checks."""
+"""/.well-known/labcert/: the trust anchors, the signing certificate and the key history."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, current_app, jsonify, render_template
 
 from labcert.access import public
-from labcert.signing import current_signer
+from labcert.services.signing_keys import keys_json, published_pems
+from labcert.signing import current_signer, signer_source
 
 bp = Blueprint("wellknown", __name__, url_prefix="/.well-known/labcert")
 
@@ -25,12 +28,19 @@ def index() -> str:
 @bp.route("/root.pem")
 @public
 def root() -> Response:
-    """Publish the lab's root certificate (the trust anchor)."""
-    return _pem(current_signer().root_pem(), "labcert-root.pem")
+    """Publish the lab's trust anchors (root certificates of every key it has used)."""
+    return _pem(published_pems(signer_source(current_app))[1], "labcert-root.pem")
 
 
 @bp.route("/signer.pem")
 @public
 def signer() -> Response:
-    """Publish the certificate of the key that signs certificates."""
-    return _pem(current_signer().public_pem(), "labcert-signer.pem")
+    """Publish the certificate of the key that signs certificates now."""
+    return _pem(published_pems(signer_source(current_app))[0], "labcert-signer.pem")
+
+
+@bp.route("/keys.json")
+@public
+def keys() -> Response:
+    """Publish every signing key the lab has used, with its status and validity."""
+    return jsonify(keys_json(signer_source(current_app), datetime.now(UTC)))

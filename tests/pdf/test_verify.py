@@ -371,7 +371,7 @@ def _dummy_tsa(pki_dir: Path) -> DummyTimeStamper:
     )
 
 
-def test_load_signer_uses_an_http_time_stamper_when_a_tsa_url_is_set(pki_dir: Path) -> None:
+def test_load_signer_signs_b_lta_by_default_when_a_tsa_url_is_set(pki_dir: Path) -> None:
     signer = load_signer(SigningSettings(dev_dir=pki_dir, tsa_url="http://127.0.0.1:9/tsa"))
 
-    assert signer.pades_level == "B-T"
+    assert signer.pades_level == "B-LTA"
