@@ -18,6 +18,7 @@ command -v certutil >/dev/null || optional+=(libnss3-tools)
 command -v zbarimg >/dev/null || optional+=(zbar-tools)
 command -v redis-server >/dev/null || optional+=(redis-server)   # the background-jobs tests
 command -v softhsm2-util >/dev/null || optional+=(softhsm2)       # the PKCS#11 (HSM) tests
+command -v chromium >/dev/null || optional+=(chromium)            # the browser tests (Playwright)
 
 missing=("${required[@]}" "${optional[@]}")
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -35,5 +36,5 @@ if [ ${#required[@]} -gt 0 ]; then
   echo "  sudo apt-get install -y ${missing[*]}" >&2
   exit 1
 fi
-echo "Note: tests that need these (PDF validators, Redis, SoftHSM2) skip or fail; install them with:"
+echo "Note: tests that need these (PDF validators, Redis, SoftHSM2, chromium) skip or fail; install them with:"
 echo "  sudo apt-get install -y ${optional[*]}"
