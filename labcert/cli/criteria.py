@@ -46,5 +46,7 @@ def check(file: Path) -> None:
         for failure in failures:
             click.echo(f"{file}: {failure}", err=True)
         raise SystemExit(1)
-    click.echo(f"OK {criteria_set.ref}: {len(criteria_set.criteria)} criteria, "
+    draft = " (draft: analysable, not used for evaluations until published)" \
+        if criteria_set.status == "draft" else ""
+    click.echo(f"OK {criteria_set.ref}{draft}: {len(criteria_set.criteria)} criteria, "
                f"{len(criteria_set.examples)} examples pass")
