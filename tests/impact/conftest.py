@@ -32,15 +32,24 @@ def eu_example() -> Any:
 def eu_items(staff: Lab, *, drop: Iterable[tuple[str, Any]] = (),
              add: Iterable[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     """Return the golden EU results as API items, without `drop` (test, condition subset)."""
-    items = []
+    items, dropped = [], 0
+    drop = list(drop)
     for item in result_items(eu_example(), staff.instrument):
-        if any(item["test"] == test and all(item["conditions"].get(k) == v
+        if any(item["test"] == test and all(str(item["conditions"].get(k)) == str(v)
                                             for k, v in where.items())
                for test, where in drop):
+            dropped += 1
             continue
         items.append(item)
+    assert dropped == len(drop), "a result to drop is not in the golden example"
     tested_at = (datetime.now(UTC) - timedelta(days=2)).replace(microsecond=0).isoformat()
     return items + [{"tested_at": tested_at, **extra} for extra in add]
+
+
+def measured(*items: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return result items measured two days ago."""
+    tested_at = (datetime.now(UTC) - timedelta(days=2)).replace(microsecond=0).isoformat()
+    return [{"tested_at": tested_at, **item} for item in items]
 
 
 def new_imei() -> str:
