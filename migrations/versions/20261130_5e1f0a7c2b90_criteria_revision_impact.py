@@ -5,7 +5,7 @@ it records one notice per affected certificate (shown on the public status witho
 it); a follow-up application remembers the certificate it revises and the rows to re-test.
 
 Revision ID: 5e1f0a7c2b90
-Revises: 096600056e9c
+Revises: 5b1e0c7d2a41
 Create Date: 2026-11-30 08:45:00.000000
 
 """
@@ -17,7 +17,7 @@ import labcert.models.types
 
 # revision identifiers, used by Alembic.
 revision = '5e1f0a7c2b90'
-down_revision = '096600056e9c'
+down_revision = '5b1e0c7d2a41'
 branch_labels = None
 depends_on = None
 
