@@ -43,7 +43,8 @@ def detail(application: Any) -> dict[str, Any]:
             "samples": [present.sample(s) for s in samples],
             "results": [present.result(r, imeis) for r in results_of(application)],
             "evaluation": summary,
-            "rejection_reasons": rejected[0].reasons if rejected else []}
+            "rejection_reasons": rejected[0].reasons if rejected else [],
+            "follow_up": application.follow_up}
 
 
 @bp.route("", methods=["POST"])

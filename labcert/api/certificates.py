@@ -9,11 +9,14 @@ from flask import Response
 from marshmallow import Schema, fields
 
 from labcert.access import STAFF
+from labcert.api import applications as applications_api
 from labcert.api import present
 from labcert.api.auth import api_user, current_api_user
 from labcert.api.blueprint import Blueprint
+from labcert.api.lab_schemas import ApplicationSchema
 from labcert.runtime import service_settings
 from labcert.services import certificates as service
+from labcert.services import follow_up
 from labcert.services.lists import visible_certificates
 
 bp = Blueprint("api_certificates", __name__, url_prefix="/api/v1/certificates",
@@ -145,3 +148,20 @@ def amend(body: dict[str, Any], number: str) -> tuple[dict[str, Any], int]:
     new = service.amend(current_api_user(), number, body["reason"], body["changes"],
                         settings=service_settings())
     return present.certificate(new, date.today(), events=True), 201
+
+
+class FollowUpSchema(Schema):
+    """Which criteria set version the certificate is re-tested for."""
+
+    criteria_set = fields.String(required=True, metadata={"example": "eu-red@2027.01"})
+
+
+@bp.route("/<number>/follow-up", methods=["POST"])
+@api_user(*follow_up.OPENERS)
+@bp.arguments(FollowUpSchema)
+@bp.response(201, ApplicationSchema)
+def open_follow_up(body: dict[str, Any], number: str) -> tuple[dict[str, Any], int]:
+    """Open a follow-up application pre-filled with the rows a criteria version needs."""
+    application = follow_up.open_follow_up(current_api_user(), number, body["criteria_set"],
+                                           service_settings().today())
+    return applications_api.detail(application), 201

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from marshmallow import INCLUDE, Schema, fields
+from marshmallow import INCLUDE, Schema, fields, validate
 
-from labcert.access import ANY_USER, public
-from labcert.api.auth import api_user
+from labcert.access import ANY_USER, STAFF, public
+from labcert.api.auth import api_user, current_api_user
 from labcert.api.blueprint import Blueprint
+from labcert.jobs import dispatch
+from labcert.runtime import service_settings
 from labcert.services import criteria as service
+from labcert.services import impact, impact_runs
 
 bp = Blueprint("api_criteria", __name__, url_prefix="/api/v1",
                description="Criteria and evaluation")
@@ -170,3 +173,72 @@ def show(ref: str) -> dict[str, Any]:
 def evaluate(body: dict[str, Any]) -> dict[str, Any]:
     """Evaluate product facts and results against a criteria set; nothing is stored."""
     return service.evaluate_request(body, date.today())
+
+
+class ImpactRunSchema(Schema):
+    """What an impact analysis is doing or did."""
+
+    id = fields.Integer()
+    criteria_set = fields.String()
+    state = fields.String(metadata={"description": "queued, running, done or failed"})
+    done = fields.Integer()
+    total = fields.Integer()
+    created_at = fields.String(allow_none=True)
+    finished_at = fields.String(allow_none=True)
+    published_at = fields.String(allow_none=True)
+    error = fields.String(allow_none=True)
+
+
+class ImpactSchema(Schema):
+    """Which in-force certificates a criteria set version touches, and why."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    run = fields.Nested(ImpactRunSchema)
+    criteria_set = fields.String()
+    market = fields.String()
+    status = fields.String()
+    effective_from = fields.String()
+    evaluated_on = fields.String()
+    as_of = fields.String()
+    engine_version = fields.String()
+    changes = fields.Dict()
+    total = fields.Integer()
+    counts = fields.Dict(metadata={"description": "unaffected, needs_tests, would_fail, "
+                                                  "not_applicable_now"})
+    certificates = fields.List(fields.Dict())
+
+
+class ImpactQuerySchema(Schema):
+    """Filter the certificates of an impact report by class."""
+
+    impact = fields.String(load_default=None, validate=validate.OneOf(impact.CLASSES))
+
+
+@bp.route("/criteria-sets/<ref>/impact", methods=["GET"])
+@api_user(*STAFF)
+@bp.arguments(ImpactQuerySchema, location="query")
+@bp.response(200, ImpactSchema)
+def impact_report(query: dict[str, Any], ref: str) -> dict[str, Any]:
+    """Return the latest impact analysis of 'id@version' (analysed now if there is none yet)."""
+    run = impact_runs.latest(ref, done=True) or _analyse_now(ref)
+    report = impact_runs.report_of(run)
+    report["certificates"] = impact.filtered(report, query.get("impact"))
+    return report
+
+
+def _analyse_now(ref: str) -> Any:
+    today = service_settings().today()
+    run = impact_runs.request_run(current_api_user(), ref, today)
+    return impact_runs.execute(run.id, today)
+
+
+@bp.route("/criteria-sets/<ref>/impact", methods=["POST"])
+@api_user(*STAFF)
+@bp.response(202, ImpactRunSchema)
+def impact_start(ref: str) -> dict[str, Any]:
+    """Queue a new impact analysis of 'id@version' in the background; poll the GET for it."""
+    run = impact_runs.request_run(current_api_user(), ref, service_settings().today())
+    dispatch.submit("labcert.impact_analysis", run.id)
+    return impact_runs.run_info(impact_runs.get_run(run.id))

@@ -95,6 +95,9 @@ class ApplicationSchema(Schema):
     results = fields.List(fields.Nested(ResultOutSchema))
     evaluation = fields.List(fields.Nested(VerdictSummarySchema))
     rejection_reasons = fields.List(fields.String())
+    follow_up = fields.Dict(allow_none=True, metadata={
+        "description": "a re-test after a criteria revision: the certificate it revises, the "
+                       "version, the rows to test and the earlier results carried over"})
 
 
 class ProductBriefSchema(Schema):

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
 
-from labcert.cli.output import emit, json_option
+from labcert.cli.output import emit, fail, json_option
+from labcert.errors import DomainError
 from labcert.rules import CriteriaError, load_criteria_file, load_registry, run_examples
+from labcert.runtime import service_settings
+from labcert.services import impact
 
 
 @click.group()
@@ -46,5 +51,44 @@ def check(file: Path) -> None:
         for failure in failures:
             click.echo(f"{file}: {failure}", err=True)
         raise SystemExit(1)
-    click.echo(f"OK {criteria_set.ref}: {len(criteria_set.criteria)} criteria, "
+    draft = " (draft: analysable, not used for evaluations until published)" \
+        if criteria_set.status == "draft" else ""
+    click.echo(f"OK {criteria_set.ref}{draft}: {len(criteria_set.criteria)} criteria, "
                f"{len(criteria_set.examples)} examples pass")
+
+
+def impact_text(report: dict[str, Any]) -> str:
+    """Return the report for people: counts, then each certificate that is not unaffected."""
+    counts = ", ".join(f"{n} {impact.LABELS[k]}" for k, n in report["counts"].items())
+    changes = report["changes"]
+    lines = [f"{report['criteria_set']} ({report['status']}, from {report['effective_from']}): "
+             f"{report['total']} certificates in force: {counts}",
+             "changes: " + "; ".join(f"{k} {', '.join(v) or '-'}" for k, v in changes.items())]
+    for item in report["certificates"]:
+        if item["impact"] == impact.UNAFFECTED:
+            continue
+        lines.append(f"{item['number']}  {item['impact']:<18} {item['holder']}, "
+                     f"{item['product']}")
+        lines += [f"    {reason}" for reason in item["reasons"]]
+    return "\n".join(lines)
+
+
+@criteria.command("impact")
+@click.argument("ref")
+@json_option
+@with_appcontext
+def impact_command(ref: str, as_json: bool) -> None:
+    """Show which in-force certificates the version REF (id@version, drafts too) touches."""
+    today = service_settings().today()
+    try:
+        criteria_set = impact.find_version(ref, today)
+    except DomainError as error:
+        fail(error)
+    with click.progressbar(length=1, label=f"Re-judging {criteria_set.ref}", file=sys.stderr,
+                           show_pos=True) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        report = impact.analyse(criteria_set, today, progress=progress)
+    emit(report, impact_text(report), as_json)

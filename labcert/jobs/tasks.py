@@ -36,6 +36,10 @@ def register(celery: Celery) -> None:
         except mailer.TRANSIENT as error:
             raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
 
+    @celery.task(name="labcert.impact_analysis", shared=False)
+    def impact_analysis(run_id: int) -> str:
+        return work.impact_analysis(run_id)
+
     @celery.task(name="labcert.run_due", shared=False)
     def run_due() -> list[str]:
         return [f"{r.name}: {r.outcome}" for r in schedule.run_due()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from labcert.jobs import compose, dispatch, mailer
 from labcert.runtime import service_settings
-from labcert.services import mail_drafts
+from labcert.services import impact_runs, mail_drafts
 
 
 @dispatch.job("labcert.handle_event")
@@ -30,3 +30,10 @@ def send_drafts(drafts: list[mail_drafts.Draft]) -> int:
     for mail_id in ids:
         dispatch.submit("labcert.deliver_mail", mail_id)
     return len(ids)
+
+
+@dispatch.job("labcert.impact_analysis")
+def impact_analysis(run_id: int) -> str:
+    """Run a queued criteria impact analysis and store its result (issue 18)."""
+    run = impact_runs.execute(run_id, service_settings().today())
+    return "missing" if run is None else f"{run.state}: {run.done}/{run.total}"

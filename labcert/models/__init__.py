@@ -10,6 +10,7 @@ from labcert.models.certificate import (
     VerificationLog,
 )
 from labcert.models.evaluation import Evaluation
+from labcert.models.impact import ImpactNotice, ImpactRun
 from labcert.models.instrument import Instrument
 from labcert.models.job_run import JobRun
 from labcert.models.mail import MailMessage
@@ -40,6 +41,8 @@ __all__ = [
     "CertificateCounter",
     "CertificateEvent",
     "Evaluation",
+    "ImpactNotice",
+    "ImpactRun",
     "Instrument",
     "JobRun",
     "MailMessage",

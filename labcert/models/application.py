@@ -39,6 +39,9 @@ class Application(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A re-test after a criteria revision: the certificate it revises, the version that asked
+    # for it, the plan rows to test and the earlier results it carries over (issue 18).
+    follow_up: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     product: Mapped[Product] = relationship()
     manufacturer: Mapped[Organization] = relationship()

@@ -15,6 +15,7 @@ from .inputs import unknown
 from .loader import load_criteria_file
 from .model import Catalogue
 
+DRAFT = "draft"
 _REF = re.compile(r"^(?P<id>[a-z0-9][a-z0-9_.\-]*?)(?:@(?P<version>[0-9][0-9A-Za-z.\-]*))?$")
 
 
@@ -67,27 +68,40 @@ class Registry:
         return [cs for versions in self._by_id.values() for cs in versions]
 
     def latest(self) -> list[CriteriaSet]:
-        """Return the newest version of each set (whatever the date)."""
-        return [versions[-1] for versions in self._by_id.values()]
+        """Return the newest published version of each set (whatever the date; no drafts)."""
+        out = []
+        for versions in self._by_id.values():
+            published = [v for v in versions if v.status != DRAFT]
+            if published:
+                out.append(published[-1])
+        return out
+
+    def drafts(self) -> list[CriteriaSet]:
+        """Return the draft versions: analysable, never used for a new evaluation."""
+        return [cs for cs in self.all() if cs.status == DRAFT]
 
     def ids(self) -> list[str]:
         """Return the ids of all sets."""
         return list(self._by_id)
 
     def status(self, cs: CriteriaSet, on: date) -> str:
-        """Return 'active', 'superseded', 'retired' or 'scheduled' for a version on a date."""
+        """Return 'active', 'superseded', 'retired', 'scheduled' or 'draft' for a version."""
         on = day(on)
-        if cs.status == "retired":
-            return "retired"
+        if cs.status in ("retired", DRAFT):
+            return cs.status
         if on < cs.effective_from:
             return "scheduled"
         newer = [v for v in self._by_id.get(cs.id, ()) if v.effective_from > cs.effective_from]
-        if any(v.effective_from <= on and v.status != "retired" for v in newer):
+        if any(v.effective_from <= on and v.status not in ("retired", DRAFT) for v in newer):
             return "superseded"
         return "active"
 
-    def resolve(self, ref: str, on: date) -> CriteriaSet:
-        """Return the version named by 'id@version', or the version of 'id' in force on the date."""
+    def resolve(self, ref: str, on: date, *, drafts: bool = False) -> CriteriaSet:
+        """Return the version named by 'id@version', or the version of 'id' in force on the date.
+
+        A draft version is never in force; naming it explicitly is refused unless `drafts` is
+        set, which only analyses (impact, the criteria pages, `criteria check`) do.
+        """
         on = day(on)
         match = _REF.match(ref.strip()) if isinstance(ref, str) else None
         if match is None:
@@ -102,6 +116,10 @@ class Registry:
         if version is not None:
             for cs in versions:
                 if cs.version == version:
+                    if cs.status == DRAFT and not drafts:
+                        raise UnknownCriteriaSet(
+                            f"{cs.ref} is a draft: it is not used for evaluations until it is"
+                            f" published; use {set_id} or a published version")
                     return cs
             known = ", ".join(v.version for v in versions)
             raise UnknownCriteriaSet(f"unknown version '{set_id}@{version}' (versions: {known})")

@@ -115,7 +115,8 @@ class CriteriaSetSchema(Schema):
     regime = fields.List(Text(), load_default=list)
     effective_from = Day(required=True)
     supersedes = fields.String(load_default=None)
-    status = fields.String(load_default="active", validate=validate.OneOf(("active", "retired")))
+    status = fields.String(load_default="active",
+                           validate=validate.OneOf(("active", "retired", "draft")))
     validity_months = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     validity_note = fields.String(load_default="")
     accept_conditional_pass = fields.Boolean(required=True)

@@ -133,3 +133,13 @@ def amend(actor: User, number: str, reason: str | None, changes: dict[str, Any],
     _set_status(actor, old, "amend", f"superseded by {new.number}: {text}")
     status_lists.publish_held(held, settings, signer)  # a superseded credential is revoked
     return new
+
+
+def supersede_by_revision(actor: User, old: Certificate, new: Certificate,
+                          held: Any, settings: ServiceSettings) -> None:
+    """Mark `old` superseded by its re-tested revision `new`, as an amendment does."""
+    _require("amend", old, settings.today())
+    old.superseded_by_id = new.id
+    reason = new.facts.certificate.amendment_reason or "re-tested"
+    _set_status(actor, old, "amend", f"superseded by {new.number}: {reason}"[:500])
+    status_lists.publish_held(held, settings)  # a superseded credential is revoked

@@ -41,9 +41,9 @@ def catalogue_of_sets(today: date) -> list[dict[str, Any]]:
 
 
 def find_set(ref: str, today: date) -> CriteriaSet:
-    """Return the set named by 'id' or 'id@version'; 404 with the reason otherwise."""
+    """Return the set named by 'id' or 'id@version' (a draft too); 404 with the reason otherwise."""
     try:
-        return load_registry().resolve(ref, today)
+        return load_registry().resolve(ref, today, drafts=True)
     except UnknownCriteriaSet as error:
         raise NotFound(error.message) from None
 

@@ -61,14 +61,34 @@ def engine_result(row: TestResult, imeis: dict[int, str], tags: dict[int, str]) 
 
 
 def inputs_of(application: Application) -> tuple[ProductFacts, list[Result]]:
-    """Load the facts and current results the engine needs (two queries)."""
+    """Load the facts and current results the engine needs (two queries).
+
+    A follow-up application (a re-test after a criteria revision) is judged on its own results
+    plus the earlier ones it carries over (two more queries).
+    """
     samples = list(db.session.scalars(select(Sample).where(
         Sample.application_id == application.id).order_by(Sample.id)))
     rows = list(db.session.scalars(select(TestResult).where(
         TestResult.application_id == application.id).order_by(TestResult.id)))
     imeis = {s.id: s.imei for s in samples}
+    if application.follow_up:
+        carried = carried_results(application)
+        rows = carried + rows
+        ids = {r.sample_id for r in carried if r.sample_id}
+        if ids:
+            imeis.update(db.session.execute(select(Sample.id, Sample.imei).where(
+                Sample.id.in_(ids))).all())
     tags = {r.instrument_id: r.instrument.asset_tag for r in rows if r.instrument_id}
     return product_facts(application, samples), [engine_result(r, imeis, tags) for r in rows]
+
+
+def carried_results(application: Application) -> list[TestResult]:
+    """Return the earlier results a follow-up application carries over (none otherwise)."""
+    ids = [int(i) for i in (application.follow_up or {}).get("carried", [])]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(TestResult).where(TestResult.id.in_(ids))
+                                   .order_by(TestResult.id)))
 
 
 def resolve_market(market: str, on: date) -> CriteriaSet:

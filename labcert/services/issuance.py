@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 from labcert.certificate_facts import CertificateFacts
@@ -95,9 +96,24 @@ def store_certificate(*, actor: User, application: Application, facts: Certifica
     return certificate
 
 
+def _as_revision(facts: CertificateFacts, old: Certificate, reason: str) -> CertificateFacts:
+    """Return the facts numbered as the next revision of `old`, which they supersede."""
+    revision = old.revision + 1
+    number = display_number(old.base_number, revision)
+    identity = dataclasses.replace(facts.certificate, number=number, display_number=number,
+                                   revision=revision, supersedes=old.number,
+                                   amendment_reason=reason)
+    return dataclasses.replace(facts, certificate=identity)
+
+
 def issue_certificates(actor: User, application: Application, passing: list[MarketEvaluation],
-                       settings: ServiceSettings) -> list[Certificate]:
-    """Issue one certificate per passing market; any failure rolls the whole approval back."""
+                       settings: ServiceSettings,
+                       revises: Certificate | None = None) -> list[Certificate]:
+    """Issue one certificate per passing market; any failure rolls the whole approval back.
+
+    A follow-up application's certificate for the market of `revises` is that certificate's
+    next revision (same base number, `-R<n>`); the caller marks the old one superseded.
+    """
     if not passing:
         return []
     signer = settings.signer()  # an unreadable key fails here, before any number is taken
@@ -105,12 +121,22 @@ def issue_certificates(actor: User, application: Application, passing: list[Mark
     issued = []
     for item in passing:
         issued_at = settings.now().replace(microsecond=0)
-        base, sequence = allocate_number(issued_at.year)
+        old = revises if revises is not None and revises.market == item.market.split("@")[0] \
+            else None
+        if old is None:
+            base, sequence = allocate_number(issued_at.year)
+            year = issued_at.year
+        else:
+            base, sequence, year = old.base_number, old.sequence, old.year
         facts = build_facts(application, item, number=display_number(base, 0),
                             issued_at=issued_at, signatory=actor, lab=lab)
+        if old is not None:
+            facts = _as_revision(facts, old, f"re-tested for {item.criteria_set.ref} "
+                                             f"(application {application.number})")
         pdf, token, credential, place = sign_documents(signer, facts, settings)
         issued.append(store_certificate(actor=actor, application=application, facts=facts,
                                         pdf=pdf, token=token, signer=signer, base_number=base,
-                                        year=issued_at.year, sequence=sequence,
+                                        year=year, sequence=sequence,
+                                        supersedes_id=old.id if old is not None else None,
                                         credential=credential, place=place))
     return issued

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from labcert.errors import Conflict, PermissionDenied, ValidationFailed
 from labcert.extensions import db
 from labcert.models import Application, Evaluation, Review, TestResult, User
-from labcert.services import events
+from labcert.services import certificates, events, follow_up, status_lists
 from labcert.services.applications import get_application
 from labcert.services.audit import record
 from labcert.services.evaluations import (
@@ -91,7 +91,12 @@ def approve(actor: User, application_id: int, *, settings: ServiceSettings,
             approval.not_issued.append({"market": item.market, "verdict": verdict,
                                         "reason": _why_not(item)})
     passing = [item for item in evaluations if item.evaluation.to_dict()["verdict"] == "pass"]
-    approval.certificates = issue_certificates(actor, application, passing, settings)
+    revises = follow_up.revised_by(application)  # a re-test after a criteria revision
+    held = status_lists.hold(revises.status_list) if revises is not None else None
+    approval.certificates = issue_certificates(actor, application, passing, settings, revises)
+    for new in approval.certificates:
+        if revises is not None and new.supersedes_id == revises.id:
+            certificates.supersede_by_revision(actor, revises, new, held, settings)
     record(actor, "application.approve", "application", application.id,
            {"certificates": [c.number for c in approval.certificates],
             "not_issued": approval.not_issued})

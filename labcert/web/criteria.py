@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from labcert.access import ANY_USER
+from labcert.access import ANY_USER, STAFF
+from labcert.jobs import dispatch
 from labcert.rules import load_registry
+from labcert.runtime import service_settings
 from labcert.services import criteria as service
+from labcert.services import impact, impact_runs
 from labcert.web.guard import page
 
 bp = Blueprint("criteria", __name__, url_prefix="/criteria")
@@ -34,3 +40,40 @@ def show(ref: str) -> str:
                            status=registry.status(criteria_set, today), versions=versions,
                            catalogue=registry.catalogue,
                            unconfirmed=sum(1 for c in data["criteria"] if not c["confirmed"]))
+
+
+class ImpactForm(FlaskForm):
+    """A button that posts with its CSRF token: analyse again, or publish to holders."""
+
+
+@bp.route("/<ref>/impact")
+@page(*STAFF)
+def impact_page(ref: str) -> str:
+    """Show the latest impact analysis of a version: progress, counts, filter, reasons."""
+    today = service_settings().today()
+    criteria_set = impact.find_version(ref, today)
+    latest = impact_runs.latest(criteria_set.ref)
+    finished = impact_runs.latest(criteria_set.ref, done=True)
+    report = impact_runs.report_of(finished) if finished else None
+    chosen = request.args.get("impact") or None
+    if chosen not in (None, *impact.CLASSES):
+        chosen = None
+    shown = impact.filtered(report, chosen) if report else []
+    return render_template("criteria/impact.html", cs=criteria_set, latest=latest,
+                           report=report, shown=shown, chosen=chosen, form=ImpactForm(),
+                           classes=impact.CLASSES, labels=impact.LABELS,
+                           running=latest is not None and latest.state in ("queued", "running"))
+
+
+@bp.route("/<ref>/impact", methods=["POST"])
+@page(*STAFF)
+def impact_start(ref: str) -> WerkzeugResponse:
+    """Queue a new analysis in the background (run here and now without a broker)."""
+    form = ImpactForm()
+    if not form.validate_on_submit():
+        flash("The form expired; reload the page and try again.", "error")
+        return redirect(url_for("criteria.impact_page", ref=ref))
+    run = impact_runs.request_run(current_user, ref, service_settings().today())
+    dispatch.submit("labcert.impact_analysis", run.id)
+    flash(f"Impact analysis of {run.criteria_set} started.", "success")
+    return redirect(url_for("criteria.impact_page", ref=run.criteria_set))

@@ -38,7 +38,8 @@ def test_the_criteria_sets_are_listed_publicly_with_their_status(client) -> None
     ids = {s["id"] for s in sets}
     assert {"eu-red", "us-fcc", "sa-cst", "ae-tdra", "eaeu", "pk-pta"} <= ids
     eu = {s["version"]: s["status"] for s in sets if s["id"] == "eu-red"}
-    assert list(eu.values()).count("active") == 1 and set(eu.values()) == {"active", "superseded"}
+    assert list(eu.values()).count("active") == 1 and set(eu.values()) == {"active", "superseded",
+                                                                  "draft"}
 
 
 def test_one_set_is_served_by_id_or_by_version(client) -> None:
