@@ -41,11 +41,18 @@ Progress = Callable[[int, int], None]
 
 
 def find_version(ref: str, today: date) -> CriteriaSet:
-    """Return the exact version 'id@version' to analyse (drafts too); 404 otherwise."""
+    """Return the version 'id@version' to analyse (drafts too), or the newest of 'id'; else 404.
+
+    A bare id names the newest version of the set, a draft included: the one whose impact a
+    quality manager asks about the day it is published.
+    """
+    registry = load_registry()
     if "@" not in ref:
-        raise NotFound(f"Name the version to analyse, e.g. '{ref}@2027.01'.")
+        newest = [cs for cs in registry.all() if cs.id == ref.strip()]
+        if newest:
+            return newest[-1]
     try:
-        return load_registry().resolve(ref, today, drafts=True)
+        return registry.resolve(ref, today, drafts=True)
     except UnknownCriteriaSet as error:
         raise NotFound(error.message) from None
 

@@ -92,9 +92,14 @@ JSON_REQUESTS: dict[str, Callable[[World, dict[str, Any]], Request]] = {
     "api_credentials.verify_credential": lambda w, s: (None, "/api/v1/verify/credential", {
         "credential": registered_credential(w.certificate)}),
     "api_watches.add": lambda w, s: ("exporter", "/api/v1/watches", {"number": w.certificate}),
+    "api_certificates.open_follow_up": lambda w, s: (
+        "technician", f"/api/v1/certificates/{clone_certificate(w.certificate)}/follow-up",
+        {"criteria_set": "pk-pta"}),
 }
-# Approving for real would issue certificates: its base request is not expected to pass.
-NOT_ACCEPTED = frozenset({"api_review.approve"})
+# Approving for real would issue certificates: its base request is not expected to pass. A
+# follow-up needs a certificate that a criteria revision affects; the world's pk-pta certificate
+# is judged by the version that issued it, so it answers 409 "nothing to re-test".
+NOT_ACCEPTED = frozenset({"api_review.approve", "api_certificates.open_follow_up"})
 
 
 def results_csv(world: World) -> tuple[list[str], list[str]]:
