@@ -14,6 +14,7 @@ from labcert.imei import imei_errors, normalise_imei
 from labcert.lifecycles.certificate import IN_FORCE, RANK
 from labcert.models import Certificate, ProductTac
 from labcert.rules import UnknownCriteriaSet, load_registry
+from labcert.rules.names import market_name
 from labcert.services.verification_log import log_check
 
 MAX_IMEIS = 10_000
@@ -79,5 +80,5 @@ def check_shipment(market: str, imeis: Sequence[Any], today: date,
     lines = [_line(i, found.get(i[:8]), market_id, today) for i in cleaned]
     covered = sum(1 for line in lines if line["covered"])
     log_check(None, channel, f"shipment:{covered}/{len(lines)}")
-    return {"market": market_id, "total": len(lines), "covered": covered,
-            "not_covered": len(lines) - covered, "items": lines}
+    return {"market": market_id, "market_name": market_name(market), "total": len(lines),
+            "covered": covered, "not_covered": len(lines) - covered, "items": lines}

@@ -14,6 +14,7 @@ from labcert.extensions import db
 from labcert.lifecycles.certificate import WORDS
 from labcert.models import Certificate, PdfRenewal
 from labcert.pki import InvalidQrToken, PdfCheck, read_qr_token, verify_pdf
+from labcert.rules.names import market_name
 from labcert.services import answer_cache
 from labcert.services.certificates import find_certificate
 from labcert.services.settings import ServiceSettings
@@ -33,6 +34,7 @@ def public_status(certificate: Certificate, today: date) -> dict[str, Any]:
         "status_message": WORDS[status].sentence, "status_reason": reason,
         "status_changed_at": certificate.status_changed_at,
         "superseded_by": successor.number if successor else None, "market": certificate.market,
+        "market_name": market_name(certificate.criteria_set),
         "criteria_set": certificate.criteria_set, "holder": facts.holder.name,
         "product": {"brand": facts.product.brand, "model": facts.product.model,
                     "marketing_name": facts.product.marketing_name,

@@ -26,7 +26,7 @@ from labcert.access import public
 from labcert.errors import NotFound, ValidationFailed
 from labcert.extensions import limiter
 from labcert.http_cache import public_page
-from labcert.rules import load_registry
+from labcert.rules.names import market_choices
 from labcert.runtime import service_settings
 from labcert.services.certificates import find_certificate
 from labcert.services.credentials import check_credential
@@ -154,17 +154,19 @@ def _shipment_imeis(form: ShipmentForm) -> list[str]:
 def shipment() -> tuple[str, int] | str | Response:
     """Check a shipment's IMEIs against a market, on screen or as CSV."""
     form = ShipmentForm()
-    form.market.choices = [(cs.id, f"{cs.title} ({cs.id})") for cs in load_registry().latest()]
-    answer = None
-    if form.validate_on_submit():
-        try:
-            answer = check_shipment(form.market.data, _shipment_imeis(form), date.today(),
-                                    channel="page_shipment")
-        except ValidationFailed as error:
-            populate_errors(form, error)
-            return render_template("verify/shipment.html", form=form, answer=None), 422
-        if request.form.get("format") == "csv":
-            return _csv(answer)
+    form.market.choices = [("", "Choose the destination market…"), *market_choices()]
+    if request.method == "GET":
+        return render_template("verify/shipment.html", form=form, answer=None)
+    if not form.validate_on_submit():
+        return render_template("verify/shipment.html", form=form, answer=None), 422
+    try:
+        answer = check_shipment(form.market.data, _shipment_imeis(form), date.today(),
+                                channel="page_shipment")
+    except ValidationFailed as error:
+        populate_errors(form, error)
+        return render_template("verify/shipment.html", form=form, answer=None), 422
+    if request.form.get("format") == "csv":
+        return _csv(answer)
     return render_template("verify/shipment.html", form=form, answer=answer)
 
 
