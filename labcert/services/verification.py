@@ -82,7 +82,8 @@ def check_qr_token(certificate: Certificate, token: str, settings: ServiceSettin
         facts = read_qr_token(token, [*(r.certificate for r in keys.records), *keys.anchors],
                               expected_number=certificate.number)
     except InvalidQrToken as error:
-        return QrCheck(False, f"The QR code does not carry the lab's seal: {error}. "
+        return QrCheck(False, f"The QR code does not carry the lab's seal: "
+                              f"{str(error).rstrip('.')}. "
                               "The printed QR code may be forged or altered.")
     if facts.get("data_sha256") != certificate.data_sha256:
         return QrCheck(False, "The QR code is sealed by the lab but its facts differ from the "
