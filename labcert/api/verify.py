@@ -39,6 +39,8 @@ class StatusSchema(Schema):
     status_changed_at = fields.DateTime(allow_none=True)
     superseded_by = fields.String(allow_none=True)
     market = fields.String()
+    market_name = fields.String(metadata={
+        "description": "the market as people name it, e.g. 'Pakistan — PTA type approval'"})
     criteria_set = fields.String()
     holder = fields.String(allow_none=True)
     product = fields.Dict()
@@ -85,6 +87,8 @@ class ShipmentAnswerSchema(Schema):
     """Coverage of each IMEI."""
 
     market = fields.String()
+    market_name = fields.String(metadata={
+        "description": "the market as people name it, e.g. 'Pakistan — PTA type approval'"})
     total = fields.Integer()
     covered = fields.Integer()
     not_covered = fields.Integer()

@@ -10,6 +10,7 @@ from labcert.pdf import display
 from labcert.pdf.chart import chart_bars, margin_chart_svg
 from labcert.pdf.qr import qr_svg, qr_url
 from labcert.rules.frozen import thaw
+from labcert.rules.names import market_name
 
 VERDICTS = {
     "pass": "Pass",
@@ -109,6 +110,7 @@ def build_context(
         "market": {
             "id": market.id,
             "title": market.title or market.id,
+            "name": market_name(market.criteria_set or market.id),
             "criteria_set": market.criteria_set or evaluation.get("criteria_set"),
             "standards": [display.reference(s) for s in market.standards],
             "decision_rule_text": market.decision_rule_text,

@@ -29,6 +29,8 @@ class CriteriaSet:
     supersedes: str | None = None
     status: str = "active"
     validity_note: str = ""
+    country: str = ""
+    scheme: str = ""
     examples: tuple[Example, ...] = ()
     file: str = ""
     by_test: FrozenDict[tuple[Criterion, ...]] = field(
@@ -40,6 +42,12 @@ class CriteriaSet:
         for criterion in self.criteria:
             index.setdefault(criterion.test, []).append(criterion)
         object.__setattr__(self, "by_test", FrozenDict({k: tuple(v) for k, v in index.items()}))
+
+    @property
+    def name(self) -> str:
+        """Return the market as people say it: 'Pakistan — PTA type approval'."""
+        country, scheme = self.country or self.market, self.scheme or self.title
+        return f"{country} — {scheme}"
 
     @property
     def ref(self) -> str:
@@ -65,6 +73,9 @@ class CriteriaSet:
             "version": self.version,
             "ref": self.ref,
             "market": self.market,
+            "country": self.country or self.market,
+            "scheme": self.scheme or self.title,
+            "name": self.name,
             "title": self.title,
             "effective_from": self.effective_from.isoformat(),
         }

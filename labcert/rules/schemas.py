@@ -111,6 +111,8 @@ class CriteriaSetSchema(Schema):
     id = fields.String(required=True, validate=ID)
     version = fields.String(required=True, validate=validate.Regexp(r"^[0-9][0-9A-Za-z.\-]*$"))
     market = Text(required=True)
+    country = Text(load_default=None)
+    scheme = Text(load_default=None)
     title = Text(required=True)
     regime = fields.List(Text(), load_default=list)
     effective_from = Day(required=True)

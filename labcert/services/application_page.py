@@ -98,11 +98,6 @@ def criterion_titles(evaluations: list[dict[str, Any]]) -> dict[str, dict[str, s
     return titles
 
 
-def market_titles() -> dict[str, str]:
-    """Map each criteria set id to the market it serves (from its newest version)."""
-    return {cs.id: cs.market for cs in load_registry().latest()}
-
-
 def _describe(event: AuditEvent) -> tuple[str, str]:
     data = event.data or {}
     reasons = data.get("reasons") or ([data["reason"]] if data.get("reason") else [])
@@ -150,7 +145,7 @@ def page_facts(user: User, application: Application) -> dict[str, Any]:
         "current_results": sum(1 for r in results if r.superseded_by_id is None),
         "catalogue": load_registry().catalogue, "evaluations": evaluations,
         "evaluation_kind": evaluation_kind, "evaluation_problem": evaluation_problem,
-        "titles": criterion_titles(evaluations), "market_titles": market_titles(),
+        "titles": criterion_titles(evaluations),
         "result_refs": {str(r.id) for r in results}, "history": history_of(application),
         "reviews": reviews_of(application), "actions": allowed_actions(user, application),
         "certificates": certificates_of(application), "today": date.today(),

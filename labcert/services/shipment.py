@@ -14,6 +14,7 @@ from labcert.imei import imei_errors, normalise_imei
 from labcert.lifecycles.certificate import IN_FORCE, RANK
 from labcert.models import Certificate, ProductTac
 from labcert.rules import UnknownCriteriaSet, load_registry
+from labcert.rules.names import market_name
 from labcert.services.verification_log import log_check
 
 MAX_IMEIS = 10_000
@@ -39,6 +40,7 @@ def _certificates_by_tac(tacs: Sequence[str], market: str,
 
 
 def _line(imei: str, certificate: Certificate | None, market: str, today: date) -> dict[str, Any]:
+    """Answer one IMEI; `market` is the market's name, as the reason tells it."""
     problems = imei_errors(imei)
     if problems:
         return {"imei": imei, "luhn_valid": False, "certificate": None, "status": None,
@@ -76,8 +78,9 @@ def check_shipment(market: str, imeis: Sequence[Any], today: date,
     tacs = sorted({i[:8] for i in cleaned if not imei_errors(i)})
     market_id = market.split("@")[0]
     found = _certificates_by_tac(tacs, market_id, today)
-    lines = [_line(i, found.get(i[:8]), market_id, today) for i in cleaned]
+    name = market_name(market)
+    lines = [_line(i, found.get(i[:8]), name, today) for i in cleaned]
     covered = sum(1 for line in lines if line["covered"])
     log_check(None, channel, f"shipment:{covered}/{len(lines)}")
-    return {"market": market_id, "total": len(lines), "covered": covered,
-            "not_covered": len(lines) - covered, "items": lines}
+    return {"market": market_id, "market_name": name, "total": len(lines),
+            "covered": covered, "not_covered": len(lines) - covered, "items": lines}

@@ -14,6 +14,7 @@ from labcert.extensions import db
 from labcert.lifecycles.certificate import WORDS
 from labcert.models import Certificate, PdfRenewal
 from labcert.pki import InvalidQrToken, PdfCheck, read_qr_token, verify_pdf
+from labcert.rules.names import market_name
 from labcert.services import answer_cache
 from labcert.services.certificates import find_certificate
 from labcert.services.settings import ServiceSettings
@@ -33,6 +34,7 @@ def public_status(certificate: Certificate, today: date) -> dict[str, Any]:
         "status_message": WORDS[status].sentence, "status_reason": reason,
         "status_changed_at": certificate.status_changed_at,
         "superseded_by": successor.number if successor else None, "market": certificate.market,
+        "market_name": market_name(certificate.criteria_set),
         "criteria_set": certificate.criteria_set, "holder": facts.holder.name,
         "product": {"brand": facts.product.brand, "model": facts.product.model,
                     "marketing_name": facts.product.marketing_name,
@@ -80,7 +82,8 @@ def check_qr_token(certificate: Certificate, token: str, settings: ServiceSettin
         facts = read_qr_token(token, [*(r.certificate for r in keys.records), *keys.anchors],
                               expected_number=certificate.number)
     except InvalidQrToken as error:
-        return QrCheck(False, f"The QR code does not carry the lab's seal: {error}. "
+        return QrCheck(False, f"The QR code does not carry the lab's seal: "
+                              f"{str(error).rstrip('.')}. "
                               "The printed QR code may be forged or altered.")
     if facts.get("data_sha256") != certificate.data_sha256:
         return QrCheck(False, "The QR code is sealed by the lab but its facts differ from the "

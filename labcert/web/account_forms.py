@@ -28,7 +28,7 @@ class TokenCreateForm(FlaskForm):
     name = StringField("Label", validators=[
         DataRequired("Give the token a label, such as the program that will use it."),
         Length(max=100)])
-    days = IntegerField("Valid for (days)", validators=[
+    days = IntegerField("Valid for (days)", render_kw={"inputmode": "numeric"}, validators=[
         DataRequired("Enter a number of days."),
         NumberRange(1, MAX_TOKEN_DAYS, f"Choose between 1 and {MAX_TOKEN_DAYS} days.")])
     submit = SubmitField("Create token")

@@ -1,4 +1,4 @@
-"""Template filters every page uses: timestamps and exact decimals for people."""
+"""Template filters every page uses: timestamps, exact decimals and market names for people."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask import Flask
 
+from labcert.rules.names import market_name
 from labcert.rules.numbers import fmt
 
 
@@ -26,4 +27,4 @@ def num(value: Decimal | None) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the filters with the app's templates."""
-    app.jinja_env.filters.update(when=when, num=num)
+    app.jinja_env.filters.update(when=when, num=num, market_name=market_name)

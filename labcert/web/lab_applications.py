@@ -46,7 +46,7 @@ def market_choices(today: date) -> list[SelectChoice]:
         except UnknownCriteriaSet:
             continue
         choices.append(SelectChoice(current.id,
-                                    f"{current.market} — {current.title} ({current.id})"))
+                                    f"{current.name} ({current.id})"))
     return sorted(choices, key=lambda choice: choice.label)
 
 

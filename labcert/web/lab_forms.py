@@ -101,7 +101,7 @@ def application_field(key: str) -> str:
 class SampleForm(FlaskForm):
     """A received device."""
 
-    imei = StringField("IMEI")
+    imei = StringField("IMEI", render_kw={"inputmode": "numeric", "autocomplete": "off"})
     serial = StringField("Serial number")
     received_at = DateField("Received on", validators=[Optional()])
     condition = StringField("Condition on receipt")

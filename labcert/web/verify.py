@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import (
@@ -23,16 +23,16 @@ from flask_login import current_user
 from werkzeug import Response as WerkzeugResponse
 
 from labcert.access import public
-from labcert.errors import NotFound, ValidationFailed
+from labcert.errors import NotFound, UploadTooLarge, ValidationFailed
 from labcert.extensions import limiter
 from labcert.http_cache import public_page
-from labcert.rules import load_registry
+from labcert.rules.names import market_choices
 from labcert.runtime import service_settings
 from labcert.services.certificates import find_certificate
 from labcert.services.credentials import check_credential
 from labcert.services.shipment import check_shipment
 from labcert.services.verification import check_qr_token, status_by_number, verify_upload
-from labcert.uploads import read_limited, read_pdf_upload, read_text_upload
+from labcert.uploads import UnsupportedUpload, read_limited, read_pdf_upload, read_text_upload
 from labcert.web.forms import populate_errors
 from labcert.web.verify_forms import CredentialForm, NumberForm, PdfForm, ShipmentForm
 
@@ -52,6 +52,12 @@ def index() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         return redirect(url_for("verify.status", number=form.number.data.strip().upper()))
     return render_template("verify/index.html", form=form, pdf_form=PdfForm())
+
+
+def _printed() -> dict[str, Any]:
+    """Return what a printed answer states: when it was checked and at which address."""
+    return {"checked_at": datetime.now(UTC).replace(second=0, microsecond=0),
+            "checked_url": request.url}
 
 
 def _json_ld(answer: dict[str, Any]) -> str:
@@ -76,12 +82,14 @@ def status(number: str) -> tuple[str, int] | str | Response:
         answer = status_by_number(number, date.today(), channel="qr" if "t" in request.args
                                   else "page")
     except NotFound as error:
-        return render_template("verify/unknown.html", number=number, message=error.message), 404
+        return render_template("verify/unknown.html", number=number, message=error.message,
+                               **_printed()), 404
     qr = None
     if request.args.get("t"):
         qr = check_qr_token(find_certificate(answer["number"]), request.args["t"][:600],
                             service_settings())
-    page_html = render_template("verify/status.html", c=answer, qr=qr, json_ld=_json_ld(answer))
+    page_html = render_template("verify/status.html", c=answer, qr=qr, json_ld=_json_ld(answer),
+                                **_printed())
     if current_user.is_authenticated:  # the page carries the user's own buttons
         return page_html
     return public_page(make_response(page_html), number.strip())
@@ -108,7 +116,7 @@ def credential() -> tuple[str, int] | str:
     except ValidationFailed as error:
         populate_errors(form, error)
         return render_template("verify/credential.html", form=form, r=None), 422
-    return render_template("verify/credential.html", form=form, r=answer)
+    return render_template("verify/credential.html", form=form, r=answer, **_printed())
 
 
 @bp.route("/pdf", methods=["POST"])
@@ -120,9 +128,14 @@ def pdf() -> tuple[str, int] | str:
     if not form.validate_on_submit() or not form.file.data:
         form.file.errors = ["Choose the certificate PDF to upload."]
         return render_template("verify/index.html", form=NumberForm(), pdf_form=form), 422
-    answer = verify_upload(read_pdf_upload(form.file.data), date.today(), service_settings(),
-                           channel="page_pdf")
-    return render_template("verify/pdf_result.html", r=answer)
+    try:
+        data = read_pdf_upload(form.file.data)
+    except (UnsupportedUpload, UploadTooLarge) as error:  # the form again, with the reason
+        form.file.errors = [error.message]
+        return render_template("verify/index.html", form=NumberForm(), pdf_form=form), \
+            error.status
+    answer = verify_upload(data, date.today(), service_settings(), channel="page_pdf")
+    return render_template("verify/pdf_result.html", r=answer, **_printed())
 
 
 def _uploaded_text(form: ShipmentForm) -> str:
@@ -154,18 +167,20 @@ def _shipment_imeis(form: ShipmentForm) -> list[str]:
 def shipment() -> tuple[str, int] | str | Response:
     """Check a shipment's IMEIs against a market, on screen or as CSV."""
     form = ShipmentForm()
-    form.market.choices = [(cs.id, f"{cs.title} ({cs.id})") for cs in load_registry().latest()]
-    answer = None
-    if form.validate_on_submit():
-        try:
-            answer = check_shipment(form.market.data, _shipment_imeis(form), date.today(),
-                                    channel="page_shipment")
-        except ValidationFailed as error:
-            populate_errors(form, error)
-            return render_template("verify/shipment.html", form=form, answer=None), 422
-        if request.form.get("format") == "csv":
-            return _csv(answer)
-    return render_template("verify/shipment.html", form=form, answer=answer)
+    form.market.choices = [("", "Choose the destination market…"), *market_choices()]
+    if request.method == "GET":
+        return render_template("verify/shipment.html", form=form, answer=None)
+    if not form.validate_on_submit():
+        return render_template("verify/shipment.html", form=form, answer=None), 422
+    try:
+        answer = check_shipment(form.market.data, _shipment_imeis(form), date.today(),
+                                channel="page_shipment")
+    except ValidationFailed as error:
+        populate_errors(form, error)
+        return render_template("verify/shipment.html", form=form, answer=None), 422
+    if request.form.get("format") == "csv":
+        return _csv(answer)
+    return render_template("verify/shipment.html", form=form, answer=answer, **_printed())
 
 
 def _csv(answer: dict[str, Any]) -> Response:

@@ -27,7 +27,9 @@ class PdfForm(FlaskForm):
 class ShipmentForm(FlaskForm):
     """A shipment's IMEIs, pasted or uploaded, and the destination market."""
 
-    market = SelectField("Destination market", validators=[DataRequired()])
+    market = SelectField("Destination market", validators=[DataRequired(
+        "Choose the destination market: each market has its own certificates, and the check "
+        "has no default.")])
     imeis = TextAreaField("IMEIs (one per line)", validators=[Optional(), Length(max=200_000)])
     file = FileField("…or a CSV/text file with one IMEI per line")
     submit = SubmitField("Check the shipment")
