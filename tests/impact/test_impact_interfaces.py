@@ -69,11 +69,14 @@ def test_the_impact_is_for_lab_staff_only(client, auth, api) -> None:
     assert client.get(f"/criteria/{DRAFT}/impact").status_code == 403
 
 
-def test_an_unknown_version_or_a_bare_id_is_404_with_the_reason(api, runner) -> None:
+def test_an_unknown_version_is_404_with_the_reason_and_a_bare_id_means_the_newest(
+        api, runner) -> None:
     response = api().get("/api/v1/criteria-sets/eu-red@1999.01/impact")
     assert response.status_code == 404 and "unknown version" in response.get_json()["message"]
     bare = api().get("/api/v1/criteria-sets/eu-red/impact")
-    assert bare.status_code == 404 and "Name the version" in bare.get_json()["message"]
+    assert bare.status_code == 200 and bare.get_json()["criteria_set"] == DRAFT
+    unknown = api().get("/api/v1/criteria-sets/xx-none/impact")
+    assert unknown.status_code == 404 and "xx-none" in unknown.get_json()["message"]
     bad_filter = api().get(f"/api/v1/criteria-sets/{DRAFT}/impact?impact=maybe")
     assert bad_filter.status_code == 422
     result = runner.invoke(args=["criteria", "impact", "eu-red@1999.01"])
