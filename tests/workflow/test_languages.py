@@ -123,3 +123,16 @@ def test_the_api_keeps_english_codes_and_translates_only_messages(client, certif
     assert missing.get_json()["error"] == "Not Found"
     assert missing.get_json()["message"] == "По этому адресу или идентификатору ничего нет."
     assert "Accept-Language" in missing.headers["Vary"]
+
+
+def test_the_shipment_csv_gives_its_reasons_in_the_visitors_language(client, certificate) -> None:
+    imei = certificate.facts.samples[0].imei
+    response = client.post("/verify/shipment", headers={"Accept-Language": "ru"}, data={
+        "market": certificate.market, "imeis": imei, "format": "csv"})
+    lines = response.get_data(as_text=True).splitlines()
+
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert lines[0] == "imei,luhn_valid,certificate,status,covered,reason"  # codes stay English
+    assert lines[1].startswith(f"{imei},True,{certificate.number},valid,True,")
+    assert f"TAC {imei[:8]} покрыт сертификатом {certificate.number}" in lines[1]
+    assert "<bdi" not in lines[1]
