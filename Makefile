@@ -11,7 +11,7 @@ PORT ?= 5000
 # One pytest worker per core; a test file stays on one worker (the browser journey is ordered).
 PYTEST_PARALLEL ?= -n auto --dist loadfile
 
-.PHONY: run test lint sysdeps bench clean
+.PHONY: run test lint sysdeps bench clean translations
 
 run: sysdeps $(RUN_STAMP)
 	$(BIN)/labcert db upgrade
@@ -32,6 +32,10 @@ bench: $(TEST_STAMP)
 
 sysdeps:
 	@scripts/sysdeps.sh
+
+# After changing a page's words: extract them, merge into the ur/ar/ru catalogues, compile.
+translations: $(TEST_STAMP)
+	$(BIN)/python -m labcert.catalogues
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -11,7 +11,9 @@ attachment) and through the issuance path at each level (QR token, context, PDF/
 JSON attached, PAdES signature, SHA-256), interleaved, and prints the medians and the overhead
 of each over bare WeasyPrint (goal <= 15 % for B-B). Part 2 issues N certificates with one
 worker process, then with two, at each level, each worker warmed up before the clock starts, and
-prints certificates per second and the ratio (goal >= 1.8x).
+prints certificates per second and the ratio (goal >= 1.8x). Part 3 (issue 17) issues the
+English certificate beside the bilingual ones (English + Arabic, Russian, Urdu) at B-B and prints
+each one's median and its cost over English; `--languages-only` runs just that part.
 """
 
 from __future__ import annotations
@@ -110,6 +112,40 @@ def overhead(signers: dict[str, LabSigner], rounds: int) -> None:
         for level in signers))
 
 
+BILINGUAL = {"en": "eu-red", "ar": "sa-cst", "ru": "eaeu", "ur": "pk-pta"}
+
+
+def market_snapshot(code: str) -> dict[str, Any]:
+    """Return the specimen certificate printed in English and `code` (English alone for en)."""
+    snapshot = numbered_snapshot(1)
+    if code != "en":
+        snapshot["market"].update(id=BILINGUAL[code], criteria_set=f"{BILINGUAL[code]}@2026.11",
+                                  languages=["en", code])
+    return snapshot
+
+
+def languages(signer: LabSigner, rounds: int) -> None:
+    """Issue the English and each bilingual certificate, interleaved; print medians and cost."""
+    snapshots = {code: market_snapshot(code) for code in BILINGUAL}
+    for snapshot in snapshots.values():
+        issue(signer, snapshot)  # warm: fonts of every script loaded before the clock starts
+    wall: dict[str, list[float]] = {code: [] for code in snapshots}
+    cpu: dict[str, list[float]] = {code: [] for code in snapshots}
+    for _ in range(rounds):
+        for code, snapshot in snapshots.items():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            issue(signer, snapshot)
+            wall[code].append(time.perf_counter() - start)
+            cpu[code].append(time.process_time() - start_cpu)
+    english, english_cpu = statistics.median(wall["en"]), statistics.median(cpu["en"])
+    print(f"rounds: {rounds} (interleaved, after one warm-up each), issuance at B-B")
+    for code in snapshots:
+        median, median_cpu = statistics.median(wall[code]), statistics.median(cpu[code])
+        label = "English only" if code == "en" else f"English + {code} ({BILINGUAL[code]})"
+        print(f"{label:<24} median {median * 1000:7.1f} ms wall ({median / english:4.2f}x),"
+              f" {median_cpu * 1000:7.1f} ms CPU ({median_cpu / english_cpu:4.2f}x)")
+
+
 _worker_signer: LabSigner | None = None
 
 
@@ -186,6 +222,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--certificates", type=int, default=24)
+    parser.add_argument("--languages-only", action="store_true",
+                        help="only compare English with bilingual certificates")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, loopback_pki_process() as pki:
         files = key_files(pki, Path(tmp))
@@ -199,6 +237,10 @@ def main() -> None:
         load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"key: {signers['B-B'].info()['key_type']}, CPUs: {mp.cpu_count()},"
               f" load average: {load}; TSA, OCSP and CRLs on loopback (certomancer)")
+        print("== bilingual certificates beside the English one (issue 17)")
+        languages(signers["B-B"], args.rounds)
+        if args.languages_only:
+            return
         print("== overhead of the issuance path over bare WeasyPrint")
         overhead(signers, args.rounds)
         for level in LEVELS:

@@ -104,6 +104,17 @@ class Market:
     criteria_set: str
     standards: tuple[str, ...]
     decision_rule_text: str
+    # The certificate's languages, English first; only a bilingual one records them, so the
+    # snapshots of English certificates are what they always were.
+    languages: tuple[str, ...] = ("en",)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the market as the snapshot stores it."""
+        data = {**dataclasses.asdict(self), "standards": list(self.standards),
+                "languages": list(self.languages)}
+        if self.languages == ("en",):
+            del data["languages"]
+        return data
 
 
 # Fields a reviewer may change in an amendment, and the part of the facts each belongs to.
@@ -158,8 +169,7 @@ class CertificateFacts:
             "samples": [{**dataclasses.asdict(s), "received_at": s.received_at.isoformat()}
                         for s in self.samples],
             "application": {"number": self.application_number},
-            "market": {**dataclasses.asdict(self.market),
-                       "standards": list(self.market.standards)},
+            "market": self.market.to_json(),
             "evaluation": thaw(self.evaluation),
             "engine_version": self.engine_version,
         }
@@ -215,7 +225,8 @@ class CertificateFacts:
             samples=tuple(SampleFact(**{**s, "received_at": dt.date.fromisoformat(
                 s["received_at"])}) for s in data["samples"]),
             application_number=data["application"]["number"],
-            market=Market(**{**data["market"], "standards": tuple(data["market"]["standards"])}),
+            market=Market(**{**data["market"], "standards": tuple(data["market"]["standards"]),
+                             "languages": tuple(data["market"].get("languages", ("en",)))}),
             evaluation=freeze(data["evaluation"]),
             engine_version=data["engine_version"],
         )

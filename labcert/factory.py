@@ -28,7 +28,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     values.update(overrides or {})
     app.config.update(settings.resolve(values, Path(app.instance_path)))
 
-    from labcert import api, cli, http_cache, http_errors, jobs, logs, security, web
+    from labcert import api, cli, http_cache, http_errors, i18n, jobs, logs, security, web
     from labcert.json_provider import DecimalJSONProvider
 
     logs.init_app(app)
@@ -36,6 +36,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
+    i18n.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)

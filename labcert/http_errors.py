@@ -12,22 +12,24 @@ from werkzeug.exceptions import HTTPException
 
 from labcert.errors import DomainError
 from labcert.extensions import db
+from labcert.i18n import translate
+from labcert.languages import N_
 from labcert.pki import SigningKeyError
 
 log = logging.getLogger("labcert.errors")
 
 MESSAGES = {
-    400: "The request could not be read. Check that the body is well-formed.",
-    401: "Sign in first: send 'Authorization: Bearer <token>' "
-         "(get a token from POST /api/v1/tokens).",
-    403: "Your role does not allow this.",
-    404: "Nothing here with that address or identifier.",
-    405: "This address does not accept that method.",
-    413: "The upload or request body is too large.",
-    415: "Send the body with the content type this endpoint accepts.",
-    429: "Too many requests. Wait a moment, then try again.",
-    500: "Something went wrong on our side; nothing was saved. The error was logged.",
-    503: "The database cannot be reached right now; nothing was saved. Try again shortly.",
+    400: N_("The request could not be read. Check that the body is well-formed."),
+    401: N_("Sign in first: send 'Authorization: Bearer <token>' "
+         "(get a token from POST /api/v1/tokens)."),
+    403: N_("Your role does not allow this."),
+    404: N_("Nothing here with that address or identifier."),
+    405: N_("This address does not accept that method."),
+    413: N_("The upload or request body is too large."),
+    415: N_("Send the body with the content type this endpoint accepts."),
+    429: N_("Too many requests. Wait a moment, then try again."),
+    500: N_("Something went wrong on our side; nothing was saved. The error was logged."),
+    503: N_("The database cannot be reached right now; nothing was saved. Try again shortly."),
 }
 
 
@@ -53,6 +55,7 @@ def respond(status: int, message: str, details: dict[str, list[str]] | None = No
             headers: dict[str, str] | None = None) -> Response:
     """Answer an error as JSON on the API and as an HTML page elsewhere."""
     phrase = HTTPStatus(status).phrase
+    message = translate(message) or message  # Accept-Language; codes and details stay English
     if wants_json():
         response = jsonify({"error": phrase, "message": message, "details": details or {}})
     else:

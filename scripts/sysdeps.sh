@@ -12,6 +12,8 @@ have_lib 'libpango-1.0.so.0' || required+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || required+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || required+=(libharfbuzz-subset0)
 fc-list 2>/dev/null | grep -qi dejavu || required+=(fonts-dejavu-core)
+# Urdu (Noto Nastaliq Urdu) and Arabic (Noto Naskh Arabic) pages and bilingual certificates.
+fc-list 2>/dev/null | grep -qi 'Noto Nastaliq Urdu' || required+=(fonts-noto-core)
 command -v pdfsig >/dev/null || optional+=(poppler-utils)
 command -v qpdf >/dev/null || optional+=(qpdf)
 command -v certutil >/dev/null || optional+=(libnss3-tools)

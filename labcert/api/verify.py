@@ -15,6 +15,8 @@ from labcert.api.content_types import accepts
 from labcert.errors import ValidationFailed
 from labcert.extensions import limiter
 from labcert.http_cache import public_json
+from labcert.i18n import current_language, translate
+from labcert.languages import DEFAULT
 from labcert.runtime import service_settings
 from labcert.services.shipment import check_shipment
 from labcert.services.verification import status_by_number, verify_upload
@@ -102,6 +104,8 @@ class ShipmentAnswerSchema(Schema):
 def by_number(number: str) -> Response:
     """Return the registered status of a certificate (cacheable for a minute, with an ETag)."""
     answer = status_by_number(number, date.today(), channel="api")
+    if current_language() != DEFAULT:  # codes stay English; the sentence follows Accept-Language
+        answer = {**answer, "status_message": translate(answer["status_message"])}
     body, etag = _serialised(answer)
     return public_json(body, etag, answer["number"])
 

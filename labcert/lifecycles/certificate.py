@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from labcert.languages import N_
+
 STORED = ("valid", "suspended", "withdrawn", "superseded")
 DERIVED = ("expired",)  # computed from valid_until, never stored
 STATUSES = STORED + DERIVED
@@ -32,13 +34,13 @@ class Action:
 
 
 ACTIONS: Mapping[str, Action] = {
-    "suspend": Action("suspend", "Suspend", frozenset({"valid"}), "suspended",
+    "suspend": Action("suspend", N_("Suspend"), frozenset({"valid"}), "suspended",
                       "certificate.suspended"),
-    "reinstate": Action("reinstate", "Reinstate", frozenset({"suspended"}), "valid",
+    "reinstate": Action("reinstate", N_("Reinstate"), frozenset({"suspended"}), "valid",
                         "certificate.reinstated"),
-    "withdraw": Action("withdraw", "Withdraw", frozenset({"valid", "suspended"}), "withdrawn",
+    "withdraw": Action("withdraw", N_("Withdraw"), frozenset({"valid", "suspended"}), "withdrawn",
                        "certificate.withdrawn"),
-    "amend": Action("amend", "Amend", frozenset({"valid"}), "superseded",
+    "amend": Action("amend", N_("Amend"), frozenset({"valid"}), "superseded",
                     "certificate.superseded", on_expired=False),
 }
 STATUS_ACTIONS = ("suspend", "reinstate", "withdraw")  # the ones that only change the status
@@ -53,14 +55,14 @@ class Words:
 
 
 WORDS: Mapping[str, Words] = {
-    "valid": Words("valid", "Valid: the certificate is in force."),
-    "suspended": Words("suspended", "Suspended: the certificate is not in force while "
-                       "suspended; do not rely on it."),
-    "withdrawn": Words("withdrawn", "Withdrawn: the certificate is no longer in force and will "
-                       "not return."),
-    "superseded": Words("superseded", "Superseded: a newer revision replaces this certificate; "
-                        "rely on that one."),
-    "expired": Words("expired", "Expired: the certificate's validity period has ended."),
+    "valid": Words(N_("valid"), N_("Valid: the certificate is in force.")),
+    "suspended": Words(N_("suspended"), N_("Suspended: the certificate is not in force while "
+                                           "suspended; do not rely on it.")),
+    "withdrawn": Words(N_("withdrawn"), N_("Withdrawn: the certificate is no longer in force "
+                                           "and will not return.")),
+    "superseded": Words(N_("superseded"), N_("Superseded: a newer revision replaces this "
+                                             "certificate; rely on that one.")),
+    "expired": Words(N_("expired"), N_("Expired: the certificate's validity period has ended.")),
 }
 # The bit each stored status sets in the lab's Bitstring Status Lists (credentials): a
 # suspension can be lifted, a withdrawal or a newer revision is for good (revocation).

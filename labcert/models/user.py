@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
             "role IN ('admin', 'technician', 'reviewer', 'manufacturer', 'exporter')",
             name="role",
         ),
+        CheckConstraint("language IS NULL OR language IN ('en', 'ur', 'ar', 'ru')",
+                        name="language"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +40,8 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the user chose for the pages (labcert.languages); None: the browser's.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     organization: Mapped[Organization | None] = relationship()
 

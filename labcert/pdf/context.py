@@ -7,38 +7,41 @@ from typing import Any
 
 from labcert.certificate_facts import CertificateFacts, Product
 from labcert.pdf import display
+from labcert.pdf.bilingual import N_
 from labcert.pdf.chart import chart_bars, margin_chart_svg
 from labcert.pdf.qr import qr_svg, qr_url
 from labcert.rules.frozen import thaw
 from labcert.rules.names import market_name
 
 VERDICTS = {
-    "pass": "Pass",
-    "conditional_pass": "Conditional pass",
-    "conditional_fail": "Conditional fail",
-    "fail": "Fail",
-    "indeterminate": "Indeterminate",
-    "incomplete": "Incomplete",
+    "pass": N_("Pass"),
+    "conditional_pass": N_("Conditional pass"),
+    "conditional_fail": N_("Conditional fail"),
+    "fail": N_("Fail"),
+    "indeterminate": N_("Indeterminate"),
+    "incomplete": N_("Incomplete"),
 }
 RULES = {
-    "simple": "Simple",
-    "guarded": "Guarded, w = U",
-    "shared_risk": "Shared risk",
-    "cispr": "CISPR 16-4-2",
-    "observation": "Observation",
-    "computed": "Computed",
+    "simple": N_("Simple"),
+    "guarded": N_("Guarded, w = U"),
+    "shared_risk": N_("Shared risk"),
+    "cispr": N_("CISPR 16-4-2"),
+    "observation": N_("Observation"),
+    "computed": N_("Computed"),
 }
 RULE_DEFINITIONS = {
-    "simple": "the measured value is compared with the limit as it is; U is stated but does not"
-    " move the decision.",
-    "guarded": "a pass needs the measured value inside the limit by at least U (guard band"
-    " w = U); within U of the limit the result is a conditional pass or fail.",
-    "shared_risk": "the measured value is compared with the test requirement of the standard,"
-    " provided the lab's U does not exceed the maximum uncertainty the standard allows.",
-    "cispr": "if U exceeds U_cispr, the excess is added to the measured value before it is"
-    " compared with the limit (CISPR 16-4-2).",
-    "observation": "the observed category or outcome must be one of those the criterion allows.",
-    "computed": "a check computed from the application data (e.g. IMEI check digits).",
+    "simple": N_("the measured value is compared with the limit as it is; U is stated but does"
+                 " not move the decision."),
+    "guarded": N_("a pass needs the measured value inside the limit by at least U (guard band"
+                  " w = U); within U of the limit the result is a conditional pass or fail."),
+    "shared_risk": N_("the measured value is compared with the test requirement of the"
+                      " standard, provided the lab's U does not exceed the maximum uncertainty"
+                      " the standard allows."),
+    "cispr": N_("if U exceeds U_cispr, the excess is added to the measured value before it is"
+                " compared with the limit (CISPR 16-4-2)."),
+    "observation": N_("the observed category or outcome must be one of those the criterion"
+                      " allows."),
+    "computed": N_("a check computed from the application data (e.g. IMEI check digits)."),
 }
 TECHNOLOGIES = {
     "gsm": "GSM",
@@ -53,6 +56,8 @@ TECHNOLOGIES = {
     "fm": "FM",
 }
 DASH = "—"
+# TRANSLATORS: the signatory's role as the certificate facts name it (certificate_facts.py).
+SIGNATORY_ROLE = N_("Authorized signatory (reviewer)")
 MONTHS = (
     "January",
     "February",
@@ -82,10 +87,12 @@ def build_context(
             "number": cert.display_number,
             "base_number": cert.number,
             "revision": cert.revision,
-            "status": "Valid at issue",
+            "status": N_("Valid at issue"),
             "issued_on": _long_date(cert.issued_on),
             "issued_at_iso": cert.issued_at.astimezone(dt.UTC).isoformat(),
             "valid_until": _long_date(cert.valid_until),
+            "issued_day": cert.issued_on.isoformat(),
+            "valid_until_day": cert.valid_until.isoformat(),
             "supersedes": cert.supersedes,
             "amendment_reason": cert.amendment_reason,
             "application_number": facts.application_number,
@@ -115,6 +122,7 @@ def build_context(
             "standards": [display.reference(s) for s in market.standards],
             "decision_rule_text": market.decision_rule_text,
         },
+        "languages": list(market.languages),
         "evaluation": {
             "verdict": VERDICTS.get(evaluation.get("verdict", ""), evaluation.get("verdict", "")),
             "verdict_code": evaluation.get("verdict", ""),
@@ -123,6 +131,9 @@ def build_context(
             "evaluated_on": _long_date(_date(evaluation["evaluated_on"]))
             if evaluation.get("evaluated_on")
             else DASH,
+            "evaluated_day": _date(evaluation["evaluated_on"]).isoformat()
+            if evaluation.get("evaluated_on")
+            else None,
             "outcomes": outcomes,
             "not_applicable": list(evaluation.get("not_applicable") or []),
             "missing": list(evaluation.get("missing") or []),

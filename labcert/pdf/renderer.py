@@ -21,6 +21,7 @@ import pydyf
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
+from labcert.pdf.bilingual import Words, css_string
 from labcert.pdf.fetcher import StaticFileFetcher
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -68,8 +69,11 @@ class CertificateRenderer:
         self._lock = threading.Lock()
 
     def render_html(self, context: dict[str, Any]) -> str:
-        """Return the certificate HTML for context."""
-        return self.template.render(**context)
+        """Return the certificate HTML for context, in English and its second language if any."""
+        words = Words(context.get("languages") or ("en",))
+        return self.template.render(**context, _=words.pair, tr=words.pair, en=words.english,
+                                    second=words.second_only, date=words.date,
+                                    l2=words.second, l2dir=words.dir, css=css_string)
 
     def render_pdf(self, context: dict[str, Any], attachment: bytes,
                    credential: str | None = None) -> bytes:

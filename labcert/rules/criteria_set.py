@@ -33,6 +33,8 @@ class CriteriaSet:
     scheme: str = ""
     examples: tuple[Example, ...] = ()
     file: str = ""
+    # The languages its certificates print, English first (labcert.languages codes).
+    certificate_languages: tuple[str, ...] = ("en",)
     by_test: FrozenDict[tuple[Criterion, ...]] = field(
         init=False, repr=False, compare=False, default=EMPTY
     )

@@ -222,6 +222,7 @@ def load_criteria_file(path: str | Path, catalogue: Catalogue | None = None) -> 
         status=loaded["status"],
         validity_note=" ".join(loaded["validity_note"].split()),
         file=file,
+        certificate_languages=tuple(loaded["certificate_languages"]),
     )
     examples = build_examples(loaded["examples"], criteria_set, catalogue, problems)
     if problems:

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from ..languages import LANGUAGES
 from .decision import ON_EXCESS, RULES, VERDICTS
 from .limit_schemas import LimitSchema
 from .schema_fields import ID, SOURCE_ID, ConditionSpec, Day, Num, Text
@@ -107,6 +108,12 @@ class ExampleSchema(Schema):
     expect = fields.Nested(ExpectSchema, required=True)
 
 
+def _english_first(codes: list[str]) -> None:
+    """Certificates print English and at most one more language, English first."""
+    if not codes or codes[0] != "en" or len(codes) > 2 or len(set(codes)) != len(codes):
+        raise ValidationError("name English first and at most one more language, e.g. [en, ar]")
+
+
 class CriteriaSetSchema(Schema):
     id = fields.String(required=True, validate=ID)
     version = fields.String(required=True, validate=validate.Regexp(r"^[0-9][0-9A-Za-z.\-]*$"))
@@ -128,6 +135,10 @@ class CriteriaSetSchema(Schema):
         fields.Nested(CriterionSchema), required=True, validate=validate.Length(min=1)
     )
     examples = fields.List(fields.Nested(ExampleSchema), load_default=list)
+    certificate_languages = fields.List(
+        fields.String(validate=validate.OneOf(LANGUAGES)), load_default=lambda: ["en"],
+        validate=lambda codes: _english_first(codes),
+    )
 
 
 class ConditionDefSchema(Schema):

@@ -55,7 +55,8 @@ def _line(imei: str, certificate: Certificate | None, market: str, today: date) 
               f"{certificate.valid_until.isoformat()}." if covered else
               f"Certificate {certificate.number} for TAC {imei[:8]} is {status}.")
     return {"imei": imei, "luhn_valid": True, "certificate": certificate.number,
-            "status": status, "covered": covered, "reason": reason}
+            "status": status, "covered": covered, "reason": reason,
+            "valid_until": certificate.valid_until.isoformat()}
 
 
 def check_shipment(market: str, imeis: Sequence[Any], today: date,

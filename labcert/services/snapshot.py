@@ -79,7 +79,8 @@ def build_facts(application: Application, item: MarketEvaluation, *, number: str
         application_number=application.number,
         market=Market(id=criteria_set.id, title=criteria_set.title,
                       criteria_set=criteria_set.ref, standards=standards,
-                      decision_rule_text=criteria_set.decision_rule_text),
+                      decision_rule_text=criteria_set.decision_rule_text,
+                      languages=criteria_set.certificate_languages),
         evaluation=freeze(item.evaluation.to_dict()),
         engine_version=ENGINE_VERSION,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 
 from flask import Flask
+from flask_babel import lazy_gettext
 
 from labcert.extensions import login_manager
 from labcert.models import User
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
         filters,
         home,
         lab,
+        language,
         navigation,
         notifications,
         review,
@@ -46,7 +48,7 @@ def init_app(app: Flask) -> None:
     navigation.init_app(app)
     filters.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = lazy_gettext("Please sign in to see that page.")
     login_manager.login_message_category = "info"
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -61,3 +63,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(verify.bp)
     app.register_blueprint(watches.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(language.bp)

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
 
@@ -76,7 +77,7 @@ def password() -> str | Response:
         except ValidationFailed as error:
             populate_errors(form, error)
         else:
-            flash("Your password is changed.", "success")
+            flash(_("Your password is changed."), "success")
             return redirect(url_for("account.index"))
     return render_template("account/password.html", form=form)
 
@@ -89,8 +90,8 @@ def tokens() -> Response:
     form = TokenCreateForm(data={"days": default_days})
     created = None
     if form.validate_on_submit():
-        created, _ = token_service.issue_token(me(), me(), days=form.days.data or default_days,
-                                               name=(form.name.data or "").strip())
+        created, _secret = token_service.issue_token(
+            me(), me(), days=form.days.data or default_days, name=(form.name.data or "").strip())
         form = TokenCreateForm(formdata=None, data={"days": default_days})
     # No redirect after creation on purpose: the plain token may live nowhere but in this
     # answer (the session cookie is signed, not encrypted), and no cache may keep it.
@@ -106,7 +107,8 @@ def tokens() -> Response:
 def revoke_token(token_id: int) -> Response:
     """Revoke one of one's own tokens (404 for anyone else's)."""
     token = token_service.revoke_token(me(), token_id)
-    flash(f"Token {token.prefix}… is revoked; programs using it are refused from now on.",
+    flash(_("Token %(prefix)s… is revoked; programs using it are refused "
+            "from now on.", prefix=token.prefix),
           "success")
     return redirect(url_for("account.tokens"))
 

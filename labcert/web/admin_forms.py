@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -40,44 +41,44 @@ def organization_choices(organizations: list[Organization]) -> list[SelectChoice
 class UserEditForm(FlaskForm):
     """E-mail, name, role and organisation of an account."""
 
-    email = EmailField("E-mail", validators=[DataRequired("Enter an e-mail address."),
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Enter an e-mail address.")),
                                              Length(max=254)])
-    name = StringField("Name", validators=[DataRequired("Enter the person's name."),
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")),
                                            Length(max=200)])
-    role = SelectField("Role", choices=ROLE_CHOICES)
-    organization = SelectField("Organisation", coerce=optional_id, validate_choice=True)
-    submit = SubmitField("Save")
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    organization = SelectField(_l("Organisation"), coerce=optional_id, validate_choice=True)
+    submit = SubmitField(_l("Save"))
 
 
 class UserCreateForm(UserEditForm):
     """A new account with a first password."""
 
-    password = PasswordField("First password", validators=[
-        DataRequired("Enter a first password."), Length(max=200)])
-    must_change_password = BooleanField("Ask for a new password at first sign-in", default=True)
-    submit = SubmitField("Create account")
+    password = PasswordField(_l("First password"), validators=[
+        DataRequired(_l("Enter a first password.")), Length(max=200)])
+    must_change_password = BooleanField(_l("Ask for a new password at first sign-in"), default=True)
+    submit = SubmitField(_l("Create account"))
 
 
 class TemporaryPasswordForm(FlaskForm):
     """A password the user signs in with once, then must change."""
 
-    password = PasswordField("Temporary password", validators=[
-        DataRequired("Enter a temporary password."), Length(max=200)])
-    submit = SubmitField("Set temporary password")
+    password = PasswordField(_l("Temporary password"), validators=[
+        DataRequired(_l("Enter a temporary password.")), Length(max=200)])
+    submit = SubmitField(_l("Set temporary password"))
 
 
 class OrganizationForm(FlaskForm):
     """The details of an organisation printed on certificates."""
 
-    name = StringField("Name", validators=[DataRequired("Enter the organisation's name."),
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the organisation's name.")),
                                            Length(max=200)])
-    address = TextAreaField("Postal address", validators=[
-        DataRequired("Enter the postal address."), Length(max=500)])
-    country = StringField("Country code", validators=[
-        DataRequired("Enter the two-letter country code."), Length(max=2)])
-    factory_sites = TextAreaField("Factory sites (one per line)", validators=[Length(max=4000)])
-    accreditation_number = StringField("Accreditation number", validators=[Length(max=100)])
-    submit = SubmitField("Save")
+    address = TextAreaField(_l("Postal address"), validators=[
+        DataRequired(_l("Enter the postal address.")), Length(max=500)])
+    country = StringField(_l("Country code"), validators=[
+        DataRequired(_l("Enter the two-letter country code.")), Length(max=2)])
+    factory_sites = TextAreaField(_l("Factory sites (one per line)"), validators=[Length(max=4000)])
+    accreditation_number = StringField(_l("Accreditation number"), validators=[Length(max=100)])
+    submit = SubmitField(_l("Save"))
 
     def sites(self) -> list[str]:
         """Return the factory sites, one per non-empty line."""
@@ -88,16 +89,16 @@ class OrganizationForm(FlaskForm):
 class OrganizationCreateForm(OrganizationForm):
     """A new organisation: its kind is chosen once."""
 
-    kind = SelectField("Kind", choices=KIND_CHOICES)
-    submit = SubmitField("Register organisation")
+    kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
+    submit = SubmitField(_l("Register organisation"))
 
 
 class LogoForm(FlaskForm):
     """The lab's logo file."""
 
-    logo = FileField("Logo (PNG, JPEG or SVG, at most 512 KB)",
+    logo = FileField(_l("Logo (PNG, JPEG or SVG, at most 512 KB)"),
                      validators=[FileRequired("Choose an image file to upload.")])
-    submit = SubmitField("Upload logo")
+    submit = SubmitField(_l("Upload logo"))
 
 
 class AuditFilterForm(FlaskForm):
@@ -106,9 +107,10 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = StringField("Actor (e-mail or part of it)", validators=[Optional(), Length(max=254)])
-    entity_type = SelectField("Object type", choices=[SelectChoice("", "any")],
+    actor = StringField(_l("Actor (e-mail or part of it)"),
+                        validators=[Optional(), Length(max=254)])
+    entity_type = SelectField(_l("Object type"), choices=[SelectChoice("", "any")],
                               validate_choice=False)
-    entity_id = StringField("Object id", validators=[Optional(), Length(max=60)])
-    date_from = DateField("From (UTC)", validators=[Optional()])
-    date_to = DateField("To (UTC, inclusive)", validators=[Optional()])
+    entity_id = StringField(_l("Object id"), validators=[Optional(), Length(max=60)])
+    date_from = DateField(_l("From (UTC)"), validators=[Optional()])
+    date_to = DateField(_l("To (UTC, inclusive)"), validators=[Optional()])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug import Response
@@ -21,11 +23,11 @@ bp = Blueprint("auth", __name__)
 class LoginForm(FlaskForm):
     """E-mail and password."""
 
-    email = EmailField("E-mail", validators=[DataRequired("Enter your e-mail address."),
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")),
                                              Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password."),
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")),
                                                      Length(max=200)])
-    submit = SubmitField("Sign in")
+    submit = SubmitField(_l("Sign in"))
 
 
 def _login_limit() -> str:
@@ -60,7 +62,7 @@ def login() -> str | Response:
         else:
             login_user(user)
             accounts.note_login(user)
-            flash(f"Signed in as {user.name}.", "success")
+            flash(_("Signed in as %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -77,5 +79,5 @@ def logout() -> Response:
     form = LogoutForm()
     if form.validate_on_submit():
         logout_user()
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

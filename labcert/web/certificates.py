@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response as WerkzeugResponse
 
@@ -76,7 +77,8 @@ def change_status(number: str) -> tuple[str, int] | WerkzeugResponse:
     except Conflict as error:
         flash(error.message, "error")
         return _detail(number, status=409)
-    flash(f"Certificate {number}: {action} recorded.", "success")
+    flash(_("Certificate %(number)s: %(action)s recorded.",
+            number=number, action=action), "success")
     return redirect(url_for("certificates.show", number=number))
 
 
@@ -97,5 +99,6 @@ def amend(number: str) -> tuple[str, int] | WerkzeugResponse:
     except Conflict as error:
         flash(error.message, "error")
         return _detail(number, status=409)
-    flash(f"Issued {new.number}; {number} is now superseded.", "success")
+    flash(_("Issued %(number)s; %(number2)s is now superseded.",
+            number=new.number, number2=number), "success")
     return redirect(url_for("certificates.show", number=new.number))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -71,9 +72,10 @@ def impact_start(ref: str) -> WerkzeugResponse:
     """Queue a new analysis in the background (run here and now without a broker)."""
     form = ImpactForm()
     if not form.validate_on_submit():
-        flash("The form expired; reload the page and try again.", "error")
+        flash(_("The form expired; reload the page and try again."), "error")
         return redirect(url_for("criteria.impact_page", ref=ref))
     run = impact_runs.request_run(current_user, ref, service_settings().today())
     dispatch.submit("labcert.impact_analysis", run.id)
-    flash(f"Impact analysis of {run.criteria_set} started.", "success")
+    flash(_("Impact analysis of %(criteria_set)s started.",
+            criteria_set=run.criteria_set), "success")
     return redirect(url_for("criteria.impact_page", ref=run.criteria_set))

@@ -7,17 +7,14 @@ from decimal import Decimal
 
 from flask import Flask
 
+from labcert.i18n import moment
 from labcert.rules.names import market_name
 from labcert.rules.numbers import fmt
 
 
 def when(value: datetime | date | None) -> str:
-    """Format a timestamp (stored in UTC) or a date for people."""
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
-    return value.isoformat()
+    """Format a timestamp (stored in UTC) or a date for people, in the page's language."""
+    return moment(value)
 
 
 def num(value: Decimal | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
@@ -89,8 +90,8 @@ def new_application() -> tuple[str, int] | Response:
         except ValidationFailed as error:
             populate_errors(form, renamed(error, application_field))
         else:
-            flash(f"Application {application.number} is open. Add the samples you received "
-                  "next.", "success")
+            flash(_("Application %(number)s is open. Add the samples you received "
+                    "next.", number=application.number), "success")
             return redirect(url_for("lab.application", application_id=application.id))
     return render_template("lab/application_new.html", form=form), form_status(form)
 
@@ -126,7 +127,8 @@ def submit(application_id: int) -> tuple[str, int] | Response:
         except Conflict as error:
             flash(error.message, "error")
             return render_application(item, status=409)
-        flash(f"Application {item.number} is submitted; a reviewer will decide on it.",
+        flash(_("Application %(number)s is submitted; a reviewer will decide on "
+                "it.", number=item.number),
               "success")
     return redirect(url_for("lab.application", application_id=application_id))
 
@@ -146,5 +148,5 @@ def cancel(application_id: int) -> tuple[str, int] | Response:
         except Conflict as error:
             flash(error.message, "error")
             return render_application(item, cancel_form=form, status=409)
-        flash(f"Application {item.number} is cancelled.", "success")
+        flash(_("Application %(number)s is cancelled.", number=item.number), "success")
     return redirect(url_for("lab.application", application_id=application_id))

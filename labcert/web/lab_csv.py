@@ -9,6 +9,7 @@ import zlib
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
 from werkzeug.datastructures import FileStorage
@@ -124,5 +125,6 @@ def confirm_csv(application_id: int) -> tuple[str, int] | Response:
     except Conflict as error:
         flash(error.message, "error")
         return redirect(url_for("lab.application", application_id=application_id))
-    flash(f"{len(ids)} result(s) imported from {filename}.", "success")
+    flash(_("%(count)s result(s) imported from %(filename)s.",
+            count=len(ids), filename=filename), "success")
     return redirect(url_for("lab.application", application_id=application_id) + "#results")

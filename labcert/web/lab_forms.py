@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -59,21 +60,21 @@ class CheckboxesField(SelectMultipleField):
 class ApplicationForm(FlaskForm):
     """Product facts and target markets of a new application."""
 
-    manufacturer = SelectField("Manufacturer (applicant)", coerce=str)
-    brand = StringField("Brand")
-    model = StringField("Model")
-    marketing_name = StringField("Marketing name")
-    category = SelectField("Category",
+    manufacturer = SelectField(_l("Manufacturer (applicant)"), coerce=str)
+    brand = StringField(_l("Brand"))
+    model = StringField(_l("Model"))
+    marketing_name = StringField(_l("Marketing name"))
+    category = SelectField(_l("Category"),
                            choices=[SelectChoice(c, c.replace("_", " ")) for c in CATEGORIES])
-    hardware_version = StringField("Hardware version")
-    software_version = StringField("Software version")
+    hardware_version = StringField(_l("Hardware version"))
+    software_version = StringField(_l("Software version"))
     technologies = CheckboxesField(
-        "Radio technologies",
+        _l("Radio technologies"),
         choices=[SelectChoice(t, TECHNOLOGY_LABELS.get(t, t)) for t in TECHNOLOGIES])
-    bands = StringField("Bands")
-    tacs = TextAreaField("Declared TACs")
-    markets = CheckboxesField("Target markets")
-    facts = CheckboxesField("Other product facts",
+    bands = StringField(_l("Bands"))
+    tacs = TextAreaField(_l("Declared TACs"))
+    markets = CheckboxesField(_l("Target markets"))
+    facts = CheckboxesField(_l("Other product facts"),
                             choices=[SelectChoice(f, FACT_LABELS.get(f, f.replace("_", " ")))
                                      for f in BOOL_FACTS])
 
@@ -101,16 +102,16 @@ def application_field(key: str) -> str:
 class SampleForm(FlaskForm):
     """A received device."""
 
-    imei = StringField("IMEI", render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    serial = StringField("Serial number")
-    received_at = DateField("Received on", validators=[Optional()])
-    condition = StringField("Condition on receipt")
+    imei = StringField(_l("IMEI"), render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    serial = StringField(_l("Serial number"))
+    received_at = DateField(_l("Received on"), validators=[Optional()])
+    condition = StringField(_l("Condition on receipt"))
 
 
 class CancelForm(FlaskForm):
     """Cancel an application, saying why."""
 
-    reason = TextAreaField("Reason for cancelling")
+    reason = TextAreaField(_l("Reason for cancelling"))
 
 
 class SubmitForm(FlaskForm):
@@ -120,23 +121,23 @@ class SubmitForm(FlaskForm):
 class InstrumentForm(FlaskForm):
     """A new measuring instrument."""
 
-    asset_tag = StringField("Asset tag")
-    name = StringField("Name and model")
-    calibrated_at = DateField("Last calibrated on", validators=[Optional()])
-    calibration_due = DateField("Next calibration due", validators=[Optional()])
+    asset_tag = StringField(_l("Asset tag"))
+    name = StringField(_l("Name and model"))
+    calibrated_at = DateField(_l("Last calibrated on"), validators=[Optional()])
+    calibration_due = DateField(_l("Next calibration due"), validators=[Optional()])
 
 
 class CalibrationForm(FlaskForm):
     """A new calibration of an instrument."""
 
-    calibrated_at = DateField("Calibrated on", validators=[Optional()])
-    calibration_due = DateField("Next calibration due", validators=[Optional()])
+    calibrated_at = DateField(_l("Calibrated on"), validators=[Optional()])
+    calibration_due = DateField(_l("Next calibration due"), validators=[Optional()])
 
 
 class CsvUploadForm(FlaskForm):
     """A results CSV from a test rig."""
 
-    file = FileField("Results file (CSV)")
+    file = FileField(_l("Results file (CSV)"))
 
 
 class CsvConfirmForm(FlaskForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
 
@@ -48,7 +49,7 @@ def instruments() -> tuple[str, int] | Response:
         except ValidationFailed as error:
             populate_errors(form, error)
         else:
-            flash(f"Instrument {item.asset_tag} is registered.", "success")
+            flash(_("Instrument %(asset_tag)s is registered.", asset_tag=item.asset_tag), "success")
             return redirect(url_for("lab.instruments"))
     return render_template("lab/instruments.html", rows=_rows(), form=form,
                            today=date.today()), form_status(form)
@@ -70,8 +71,9 @@ def calibrate(instrument_id: int) -> tuple[str, int] | Response:
         except ValidationFailed as error:
             populate_errors(form, error)
         else:
-            flash(f"Calibration of {item.asset_tag} is recorded; next due "
-                  f"{form.calibration_due.data}.", "success")
+            flash(_("Calibration of %(asset_tag)s is recorded; next due "
+                    "%(calibration_due)s.",
+                    asset_tag=item.asset_tag, calibration_due=form.calibration_due.data), "success")
             return redirect(url_for("lab.instruments"))
     return render_template("lab/instrument_calibrate.html", item=item, form=form,
                            problem=calibration_problem(item, utcnow())), form_status(form)

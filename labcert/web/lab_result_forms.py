@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, Field, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -25,9 +27,9 @@ class ResultForm(FlaskForm):
     """Fields every result carries; the test's own fields are added by `result_form_class`."""
 
     test = HiddenField()
-    sample = SelectField("Sample (IMEI)", default="")
-    instrument = SelectField("Instrument", default="")
-    tested_at = DateTimeLocalField("Tested at (UTC)", format=DATETIME_FORMATS, tz=UTC,
+    sample = SelectField(_l("Sample (IMEI)"), default="")
+    instrument = SelectField(_l("Instrument"), default="")
+    tested_at = DateTimeLocalField(_l("Tested at (UTC)"), format=DATETIME_FORMATS, tz=UTC,
                                    validators=[Optional()], render_kw={"step": "1"})
 
     def condition_fields(self) -> list[Field]:
@@ -62,21 +64,21 @@ def result_form_class(test: TestDef, catalogue: Catalogue, *,
     fields: dict[str, Any] = {}
     if test.kind == OBSERVATION:
         choices = [SelectChoice("", "Choose…"), *(SelectChoice(o) for o in test.observations or ())]
-        fields["observation"] = SelectField("Observed", choices=choices, default="")
+        fields["observation"] = SelectField(_("Observed"), choices=choices, default="")
     else:
-        fields["value"] = StringField("Value", render_kw={"inputmode": "decimal"})
-        fields["unit"] = StringField("Unit", default=test.unit,
-                                     description=f"Catalogue unit: {test.unit}")
-        fields["uncertainty"] = StringField("Expanded uncertainty U (absolute)",
+        fields["value"] = StringField(_("Value"), render_kw={"inputmode": "decimal"})
+        fields["unit"] = StringField(_("Unit"), default=test.unit,
+                                     description=_("Catalogue unit: %(unit)s", unit=test.unit))
+        fields["uncertainty"] = StringField(_("Expanded uncertainty U (absolute)"),
                                             render_kw={"inputmode": "decimal"})
-        fields["uncertainty_pct"] = StringField("or U in % of the value",
+        fields["uncertainty_pct"] = StringField(_("or U in % of the value"),
                                                 render_kw={"inputmode": "decimal"})
-        fields["k"] = StringField("Coverage factor k", default="2",
+        fields["k"] = StringField(_("Coverage factor k"), default="2",
                                   render_kw={"inputmode": "decimal"})
     for name in (*test.conditions, *test.optional_conditions):
         fields[f"cond_{name}"] = _condition_field(test, catalogue, name)
     if correction:
-        fields["reason"] = TextAreaField("Reason for the correction")
+        fields["reason"] = TextAreaField(_("Reason for the correction"))
     return type(f"ResultForm_{test.kind}", (ResultForm,), fields)
 
 

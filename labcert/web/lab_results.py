@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
 
@@ -57,7 +58,7 @@ def new_sample(application_id: int) -> tuple[str, int] | Response:
             flash(error.message, "error")
             return _detail(application_id)
         else:
-            flash(f"Sample {sample.imei} is registered.", "success")
+            flash(_("Sample %(imei)s is registered.", imei=sample.imei), "success")
             if request.form.get("next") == "another":
                 return redirect(url_for("lab.new_sample", application_id=application_id))
             return _detail(application_id, "samples")
@@ -92,7 +93,7 @@ def new_result(application_id: int) -> tuple[str, int] | Response:
     try:
         tests = _testable_codes(application)
     except (Conflict, UnknownCriteriaSet) as error:
-        flash(f"The tests of this application cannot be listed: {error}", "error")
+        flash(_("The tests of this application cannot be listed: %(error)s", error=error), "error")
         return _detail(application_id)
     code = request.form.get("test") if request.method == "POST" else request.args.get("test")
     test = next((t for t in tests if t.code == code), None)
@@ -112,7 +113,8 @@ def new_result(application_id: int) -> tuple[str, int] | Response:
             flash(error.message, "error")
             return _detail(application_id)
         else:
-            flash(f"Result for {test.code} ({test.title}) is saved.", "success")
+            flash(_("Result for %(code)s (%(title)s) is saved.",
+                    code=test.code, title=test.title), "success")
             if request.form.get("next") == "another":
                 return redirect(url_for("lab.new_result", application_id=application_id,
                                         test=test.code, sample=form.sample.data,
@@ -128,7 +130,8 @@ def correct(result_id: int) -> tuple[str, int] | Response:
     old, application = result_for(current_user, result_id)
     test = load_registry().catalogue.get(old.test_code)
     if test is None:
-        flash(f"Test code {old.test_code} is no longer in the catalogue.", "error")
+        flash(_("Test code %(test_code)s is no longer in the catalogue.",
+                test_code=old.test_code), "error")
         return _detail(application.id)
     form = result_form_class(test, load_registry().catalogue, correction=True)(test=test.code)
     _bind(form, application)
@@ -144,7 +147,8 @@ def correct(result_id: int) -> tuple[str, int] | Response:
             flash(error.message, "error")
             return _detail(application.id, f"result-{result_id}")
         else:
-            flash(f"Result #{old.id} is corrected by result #{new.id}.", "success")
+            flash(_("Result #%(id)s is corrected by result #%(id2)s.",
+                    id=old.id, id2=new.id), "success")
             return _detail(application.id, f"result-{new.id}")
     return render_template("lab/result_correct.html", form=form, application=application,
                            old=old, test=test), form_status(form)

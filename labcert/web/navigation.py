@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 
@@ -18,26 +20,28 @@ class NavItem:
 
 
 NAV = {
-    "admin": (("Home", "home.dashboard"), ("Users", "admin.users"),
-              ("Organisations", "admin.organizations"), ("Criteria", "criteria.index"),
-              ("Signing key", "admin.signing_key"), ("Audit", "admin.audit")),
-    "technician": (("Home", "home.dashboard"), ("Applications", "lab.applications"),
-                   ("Instruments", "lab.instruments"), ("Criteria", "criteria.index")),
-    "reviewer": (("Home", "home.dashboard"), ("Review queue", "review.queue"),
-                 ("Certificates", "certificates.index"), ("Criteria", "criteria.index"),
-                 ("Signing key", "admin.signing_key")),
-    "manufacturer": (("Home", "home.dashboard"), ("Applications", "lab.applications"),
-                     ("Certificates", "certificates.index"), ("Criteria", "criteria.index")),
-    "exporter": (("Home", "home.dashboard"), ("Verify", "verify.index"),
-                 ("Shipment check", "verify.shipment"), ("Watched", "watches.index")),
+    "admin": ((_l("Home"), "home.dashboard"), (_l("Users"), "admin.users"),
+              (_l("Organisations"), "admin.organizations"), (_l("Criteria"), "criteria.index"),
+              (_l("Signing key"), "admin.signing_key"), (_l("Audit"), "admin.audit")),
+    "technician": ((_l("Home"), "home.dashboard"), (_l("Applications"), "lab.applications"),
+                   (_l("Instruments"), "lab.instruments"), (_l("Criteria"), "criteria.index")),
+    "reviewer": ((_l("Home"), "home.dashboard"), (_l("Review queue"), "review.queue"),
+                 (_l("Certificates"), "certificates.index"), (_l("Criteria"), "criteria.index"),
+                 (_l("Signing key"), "admin.signing_key")),
+    "manufacturer": ((_l("Home"), "home.dashboard"), (_l("Applications"), "lab.applications"),
+                     (_l("Certificates"), "certificates.index"),
+                     (_l("Criteria"), "criteria.index")),
+    "exporter": ((_l("Home"), "home.dashboard"), (_l("Verify"), "verify.index"),
+                 (_l("Shipment check"), "verify.shipment"), (_l("Watched"), "watches.index")),
 }
-NAV = {role: (*entries, ("Account", "account.index")) for role, entries in NAV.items()}
-PUBLIC_NAV = (("Verify a certificate", "verify.index"), ("Shipment check", "verify.shipment"))
+NAV = {role: (*entries, (_l("Account"), "account.index")) for role, entries in NAV.items()}
+PUBLIC_NAV = ((_l("Verify a certificate"), "verify.index"),
+              (_l("Shipment check"), "verify.shipment"))
 
 
-def _items(entries: tuple[tuple[str, str], ...]) -> list[NavItem]:
+def _items(entries: tuple[tuple[Any, str], ...]) -> list[NavItem]:
     views = current_app.view_functions
-    return [NavItem(label, url_for(endpoint), request.endpoint == endpoint)
+    return [NavItem(str(label), url_for(endpoint), request.endpoint == endpoint)
             for label, endpoint in entries if endpoint in views]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
 
@@ -30,7 +31,7 @@ def preferences() -> str | Response:
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash("Your notification choices are saved.", "success")
+            flash(_("Your notification choices are saved."), "success")
             return redirect(url_for("notifications.preferences"))
     rows = [(getattr(form, name.replace(".", "__")), kind)
             for name, kind in notifications.KINDS.items()]

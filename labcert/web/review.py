@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug import Response
@@ -31,7 +33,7 @@ class RejectForm(FlaskForm):
     """Reject with reasons, one per line."""
 
     version = HiddenField()
-    reasons = TextAreaField("Reasons for the rejection, one per line")
+    reasons = TextAreaField(_l("Reasons for the rejection, one per line"))
 
 
 def _version(form: ApproveForm | RejectForm) -> int | None:
@@ -88,10 +90,12 @@ def approve_application(application_id: int) -> tuple[str, int] | Response:
     except Conflict as error:
         return render_review(item, conflict=error.message, status=409)
     issued = ", ".join(c.number for c in approval.certificates) or "none yet"
-    flash(f"Application {item.number} is approved. Certificates: {issued}.", "success")
+    flash(_("Application %(number)s is approved. Certificates: %(issued)s.",
+            number=item.number, issued=issued), "success")
     for market in approval.not_issued:
-        flash(f"No certificate for {market['market']} ({market['verdict']}): "
-              f"{market['reason']}", "warning")
+        flash(_("No certificate for %(market)s (%(verdict)s): %(reason)s",
+                market=market["market"], verdict=market["verdict"], reason=market["reason"]),
+              "warning")
     return redirect(url_for("review.queue"))
 
 
@@ -111,5 +115,6 @@ def reject_application(application_id: int) -> tuple[str, int] | Response:
         return render_review(item, reject_form=form, status=422)
     except Conflict as error:
         return render_review(item, reject_form=form, conflict=error.message, status=409)
-    flash(f"Application {item.number} is sent back to testing with your reasons.", "success")
+    flash(_("Application %(number)s is sent back to testing with your "
+            "reasons.", number=item.number), "success")
     return redirect(url_for("review.queue"))

@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response as WerkzeugResponse
 
@@ -34,6 +35,7 @@ from labcert.services.shipment import check_shipment
 from labcert.services.verification import check_qr_token, status_by_number, verify_upload
 from labcert.uploads import UnsupportedUpload, read_limited, read_pdf_upload, read_text_upload
 from labcert.web.forms import populate_errors
+from labcert.web.shipment_words import reason as shipment_reason
 from labcert.web.verify_forms import CredentialForm, NumberForm, PdfForm, ShipmentForm
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
@@ -108,8 +110,8 @@ def credential() -> tuple[str, int] | str:
         else form.credential.data or ""
     if not valid or not text.strip():
         form.credential.errors = [*form.credential.errors,
-                                  "Paste the credential (three parts separated by dots) or "
-                                  "choose its file."]
+                                  _("Paste the credential (three parts separated by dots) or "
+                                  "choose its file.")]
         return render_template("verify/credential.html", form=form, r=None), 422
     try:
         answer = check_credential(text, service_settings(), channel="page_credential")
@@ -126,7 +128,7 @@ def pdf() -> tuple[str, int] | str:
     """Check an uploaded certificate PDF and say plainly what was found."""
     form = PdfForm()
     if not form.validate_on_submit() or not form.file.data:
-        form.file.errors = ["Choose the certificate PDF to upload."]
+        form.file.errors = [_("Choose the certificate PDF to upload.")]
         return render_template("verify/index.html", form=NumberForm(), pdf_form=form), 422
     try:
         data = read_pdf_upload(form.file.data)
@@ -167,7 +169,7 @@ def _shipment_imeis(form: ShipmentForm) -> list[str]:
 def shipment() -> tuple[str, int] | str | Response:
     """Check a shipment's IMEIs against a market, on screen or as CSV."""
     form = ShipmentForm()
-    form.market.choices = [("", "Choose the destination market…"), *market_choices()]
+    form.market.choices = [("", _("Choose the destination market…")), *market_choices()]
     if request.method == "GET":
         return render_template("verify/shipment.html", form=form, answer=None)
     if not form.validate_on_submit():
@@ -180,7 +182,8 @@ def shipment() -> tuple[str, int] | str | Response:
         return render_template("verify/shipment.html", form=form, answer=None), 422
     if request.form.get("format") == "csv":
         return _csv(answer)
-    return render_template("verify/shipment.html", form=form, answer=answer, **_printed())
+    return render_template("verify/shipment.html", form=form, answer=answer, **_printed(),
+                           reason=shipment_reason)
 
 
 def _csv(answer: dict[str, Any]) -> Response:
@@ -189,6 +192,7 @@ def _csv(answer: dict[str, Any]) -> Response:
     writer.writerow(["imei", "luhn_valid", "certificate", "status", "covered", "reason"])
     for item in answer["items"]:
         writer.writerow([item["imei"], item["luhn_valid"], item["certificate"] or "",
-                         item["status"] or "", item["covered"], item["reason"]])
+                         item["status"] or "", item["covered"],
+                         shipment_reason(item, answer["market"], html=False)])
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="shipment-{answer["market"]}.csv"'})

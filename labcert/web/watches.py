@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug import Response
 
@@ -38,9 +40,10 @@ def index() -> str | Response:
         except DomainError as error:
             populate_errors(form, error)
         else:
-            flash(f"You now watch certificate {certificate.number}; you will be mailed when "
-                  "its status changes." if added else
-                  f"You already watch certificate {certificate.number}.", "success")
+            flash(_("You now watch certificate %(number)s; you will be mailed when its status "
+                    "changes.", number=certificate.number) if added else
+                  _("You already watch certificate %(number)s.", number=certificate.number),
+                  "success")
             return redirect(_back(form.next.data))
     items = watches.watch_list(current_user._get_current_object(), date.today())
     return render_template("watches/index.html", form=form, items=items, remove=ButtonForm(),
@@ -54,7 +57,8 @@ def remove(watched: str) -> Response:
     if ButtonForm().validate_on_submit():
         try:
             watches.unwatch(current_user._get_current_object(), watched)
-            flash(f"You no longer watch certificate {watched.strip()}.", "success")
+            flash(_("You no longer watch certificate %(watched)s.",
+                    watched=watched.strip()), "success")
         except DomainError as error:
             flash(error.message, "error")
     return redirect(url_for("watches.index"))
@@ -69,10 +73,10 @@ def add_many() -> Response:
         try:
             added = watches.watch_many(current_user._get_current_object(),
                                        form.numbers.data.splitlines())
-            flash(f"You now watch {len(added)} more certificate"
-                  f"{'' if len(added) == 1 else 's'}.", "success")
+            flash(ngettext("You now watch %(num)d more certificate.",
+                           "You now watch %(num)d more certificates.", len(added)), "success")
         except DomainError as error:
             flash(error.message, "error")
     else:
-        flash("Enter at least one certificate number, one per line.", "error")
+        flash(_("Enter at least one certificate number, one per line."), "error")
     return redirect(url_for("watches.index"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug import Response
 
 from labcert.errors import Conflict, UploadTooLarge, ValidationFailed
@@ -67,7 +68,7 @@ def new_organization() -> str | Response:
         except Conflict as error:
             problem = error.message
         else:
-            flash(f"{org.name} is registered.", "success")
+            flash(_("%(name)s is registered.", name=org.name), "success")
             return redirect(url_for("admin.organization", organization_id=org.id))
     return render_template("admin/organization_new.html", form=form, problem=problem)
 
@@ -86,8 +87,9 @@ def organization(organization_id: int) -> tuple[str, int] | Response:
         except ValidationFailed as error:
             populate_errors(form, error)
         else:
-            flash(f"Saved {', '.join(changes).replace('_', ' ')} of {org.name}." if changes
-                  else "Nothing was changed.", "success" if changes else "info")
+            flash(_("Saved %(fields)s of %(name)s.", fields=", ".join(changes).replace("_", " "),
+                    name=org.name) if changes else _("Nothing was changed."),
+                  "success" if changes else "info")
             return redirect(url_for("admin.organization", organization_id=org.id))
     return _organization_page(org, form=form)
 
@@ -107,7 +109,7 @@ def upload_logo(organization_id: int) -> tuple[str, int] | Response:
             populate_errors(form, error)
             status = error.status
         else:
-            flash("The logo is saved; certificates issued from now on carry it.", "success")
+            flash(_("The logo is saved; certificates issued from now on carry it."), "success")
             return redirect(url_for("admin.organization", organization_id=org.id))
     return _organization_page(org, logo_form=form, status=status)
 
@@ -121,5 +123,5 @@ def remove_logo(organization_id: int) -> tuple[str, int] | Response:
         organization_service.remove_logo(me(), org.id)
     except Conflict as error:
         return _organization_page(org, problem=error.message, status=409)
-    flash("The logo is removed.", "success")
+    flash(_("The logo is removed."), "success")
     return redirect(url_for("admin.organization", organization_id=org.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug import Response
 
 from labcert.models import utcnow
@@ -30,5 +31,6 @@ def tokens() -> Response:
 def revoke_token(token_id: int) -> Response:
     """Revoke anyone's API token."""
     token = token_service.revoke_token(me(), token_id)
-    flash(f"Token {token.prefix}… of {token.user.email} is revoked.", "success")
+    flash(_("Token %(prefix)s… of %(email)s is revoked.",
+            prefix=token.prefix, email=token.user.email), "success")
     return redirect(url_for("admin.tokens", user=token.user_id))

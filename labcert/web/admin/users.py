@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug import Response
 
 from labcert.errors import Conflict, ValidationFailed
@@ -72,7 +74,7 @@ def new_user() -> str | Response:
         except ValidationFailed as error:
             populate_errors(form, error)
         else:
-            flash(f"Account {account.email} is created.", "success")
+            flash(_("Account %(email)s is created.", email=account.email), "success")
             return redirect(url_for("admin.user", user_id=account.id))
     return render_template("admin/user_new.html", form=form)
 
@@ -95,8 +97,9 @@ def user(user_id: int) -> tuple[str, int] | Response:
         except Conflict as error:
             return _user_page(account, form=form, problem=error.message, status=409)
         else:
-            flash(f"Saved {', '.join(changes)} of {account.email}." if changes
-                  else "Nothing was changed.", "success" if changes else "info")
+            flash(_("Saved %(fields)s of %(email)s.", fields=", ".join(changes),
+                    email=account.email) if changes else _("Nothing was changed."),
+                  "success" if changes else "info")
             return redirect(url_for("admin.user", user_id=account.id))
     return _user_page(account, form=form)
 
@@ -106,16 +109,17 @@ def _act(user_id: int, action: str) -> tuple[str, int] | Response:
     account = user_service.get_user(user_id)
     service, message = {
         "deactivate": (user_service.deactivate_user,
-                       "{email} is deactivated: signed out and API tokens refused from now on."),
-        "reactivate": (user_service.reactivate_user, "{email} can sign in again."),
+                       _l("%(email)s is deactivated: signed out and API tokens refused from now "
+                          "on.")),
+        "reactivate": (user_service.reactivate_user, _l("%(email)s can sign in again.")),
         "require_password_change": (user_service.require_password_change,
-                                    "{email} must choose a new password at the next page."),
+                                    _l("%(email)s must choose a new password at the next page.")),
     }[action]
     try:
         service(me(), account.id)
     except Conflict as error:
         return _user_page(account, problem=error.message, status=409)
-    flash(message.format(email=account.email), "success")
+    flash(str(message) % {"email": account.email}, "success")
     return redirect(url_for("admin.user", user_id=account.id))
 
 
@@ -152,7 +156,7 @@ def temporary_password(user_id: int) -> tuple[str, int] | Response:
         except ValidationFailed as error:
             populate_errors(form, error)
         else:
-            flash(f"{account.email} has a temporary password; tell them in person or by phone. "
-                  "They must change it at sign-in.", "success")
+            flash(_("%(email)s has a temporary password; tell them in person or by "
+                    "phone. They must change it at sign-in.", email=account.email), "success")
             return redirect(url_for("admin.user", user_id=account.id))
     return _user_page(account, password_form=form)
