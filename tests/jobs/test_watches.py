@@ -67,7 +67,7 @@ def test_a_shipment_check_offers_to_watch_every_certificate_covering_it(lab, cli
     imeis = "\n".join(example().product.sample_imeis)
     page = client.post("/verify/shipment", data={"market": "pk-pta", "imeis": imeis})
     html = page.get_data(as_text=True)
-    assert "Watch all 1 certificate covering this shipment" in html
+    assert "Watch the 1 certificate covering this shipment" in html
     added = client.post("/watches/many", data={"numbers": number})
     assert added.status_code == 302
     assert number in client.get("/watches").get_data(as_text=True)

@@ -79,13 +79,14 @@ OBJECTS: dict[str, Callable[[World], object]] = {
     "identifier": lambda w: "suspension-1",
     "name": lambda w: "labcert-dcc-v1.jsonld",
     "watched": lambda w: w.certificate,  # a certificate number, public: not an owned object
+    "code": lambda w: "ur",  # a language of the switch on every page
 }
 # Values that name nothing.
 MISSING: dict[str, object] = {
     "application_id": 999999, "number": "LC-1999-999999", "result_id": 999999,
     "token_id": 999999, "user_id": 999999, "organization_id": 999999, "instrument_id": 999999,
     "ref": "xx-none", "filename": "css/none.css", "identifier": "suspension-999",
-    "name": "none.jsonld", "watched": "LC-1999-999999",
+    "name": "none.jsonld", "watched": "LC-1999-999999", "code": "xx",
 }
 # Parameters naming something the first manufacturer (or its user) owns: nobody outside may
 # learn that it exists.
