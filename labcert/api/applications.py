@@ -15,19 +15,20 @@ from labcert.api.lab_schemas import (
     ApplicationListItemSchema,
     ApplicationSchema,
     CancelSchema,
-    StateQuerySchema,
 )
+from labcert.api.list_schemas import ApplicationQuerySchema, page_schema
 from labcert.lifecycles import application as lifecycle
 from labcert.services import applications as service
 from labcert.services.evaluations import shown_evaluations
-from labcert.services.lists import visible_applications
 from labcert.services.results import results_of
 from labcert.services.review import reviews_of
+from labcert.services.search import ApplicationSearch, search_applications
 
 bp = Blueprint("api_applications", __name__, url_prefix="/api/v1/applications",
                description="Applications for certification")
 APPLICANTS = ("technician", "manufacturer")
 VIEWERS = (*STAFF, "manufacturer")
+ApplicationPageSchema = page_schema("ApplicationPage", ApplicationListItemSchema)
 
 
 def detail(application: Any) -> dict[str, Any]:
@@ -62,12 +63,14 @@ def create(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
 
 @bp.route("", methods=["GET"])
 @api_user(*VIEWERS)
-@bp.arguments(StateQuerySchema, location="query")
-@bp.response(200, ApplicationListItemSchema(many=True))
-def index(query: dict[str, Any]) -> list[dict[str, Any]]:
-    """List the applications you may see (filter with ?state=)."""
-    return [present.application_item(a)
-            for a in visible_applications(current_api_user(), query.get("state"))]
+@bp.arguments(ApplicationQuerySchema, location="query")
+@bp.response(200, ApplicationPageSchema)
+def index(query: dict[str, Any]) -> dict[str, Any]:
+    """Search the applications you may see: `q` matches number, brand, model, manufacturer,
+    TAC and IMEI; filter with `state` and `market`; newest first, a page at a time."""
+    wanted = ApplicationSearch(q=query["q"], state=query["state"], market=query["market"])
+    found = search_applications(current_api_user(), wanted, query["page"], query["per_page"])
+    return present.page(found, present.application_item)
 
 
 @bp.route("/<int:application_id>", methods=["GET"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labcert.extensions import db
@@ -13,6 +13,7 @@ from labcert.lifecycles import application as lifecycle
 from labcert.models.organization import Organization
 from labcert.models.product import Product
 from labcert.models.sample import Sample
+from labcert.models.search_index import text_search_index
 from labcert.models.types import UTCDateTime, utcnow
 from labcert.models.user import User
 
@@ -25,6 +26,8 @@ class Application(db.Model):
     __tablename__ = "application"
     __table_args__ = (
         CheckConstraint(lifecycle.check_constraint("state"), name="state"),
+        text_search_index("application", "number"),
+        Index("ix_application_submitted_at", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

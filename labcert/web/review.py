@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,11 +14,12 @@ from labcert.errors import Conflict, ValidationFailed
 from labcert.models import Application
 from labcert.runtime import service_settings
 from labcert.services.applications import get_application
-from labcert.services.lists import visible_applications
 from labcert.services.review import approve, entered_results, reject
+from labcert.services.search import review_queue
 from labcert.web.forms import populate_errors
 from labcert.web.guard import page
 from labcert.web.lab_context import page_context
+from labcert.web.search_forms import QueueSearchForm, kept_filters, page_number, valid_or_empty
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -50,8 +51,14 @@ def oldest_first(applications: list[Application]) -> list[Application]:
 @page("reviewer")
 def queue() -> str:
     """List the submitted applications, oldest first."""
-    rows = oldest_first(visible_applications(current_user, "submitted"))
-    return render_template("review/queue.html", applications=rows)
+    form = QueueSearchForm(request.args)
+    form.validate()  # a filter that cannot be read is told beside its field and left out
+    found = review_queue(current_user, q=valid_or_empty(form, "q"),
+                         market=valid_or_empty(form, "market"),
+                         page=page_number(request.args))
+    return render_template("review/queue.html", found=found, applications=found.items,
+                           form=form, query=kept_filters(request.args),
+                           searching=bool(form.q.data or form.market.data))
 
 
 def render_review(application: Application, *, reject_form: RejectForm | None = None,
