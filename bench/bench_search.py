@@ -113,11 +113,17 @@ def load(applications: int, per_application: int) -> dict[str, Any]:
          ((n + 1, n + 1, f"{35000000 + n:08d}") for n in range(applications)))
     states = [STATES[n % len(STATES)] for n in range(applications)]
     copy("application", ["id", "number", "product_id", "manufacturer_id", "markets", "state",
-                         "version", "created_at", "updated_at", "submitted_at"],
+                         "version", "created_at", "updated_at", "submitted_at", "search_text"],
          ((n + 1, f"APP-2026-{n + 1:06d}", n + 1, n % makers + 2,
            json.dumps(rng.sample(MARKETS, 2)), states[n], 1, now, now,
-           now - timedelta(minutes=n) if states[n] in ("submitted", "approved") else None)
+           now - timedelta(minutes=n) if states[n] in ("submitted", "approved") else None, "")
           for n in range(applications)))
+    # The migration's own back-fill gives every application its search text.
+    from importlib import import_module
+
+    migration = import_module("migrations.versions.20261130_838f4fd8efc8_search_indexes")
+    migration._fill_search_text(db.session.connection(), True)
+    db.session.commit()
     copy("sample", ["id", "application_id", "imei", "serial", "received_at", "condition",
                     "created_at"],
          ((2 * n + k + 1, n + 1, imei_of(n, k), f"SN{n}-{k}", date.today(), "", now)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labcert.extensions import db
 from labcert.models.organization import Organization
-from labcert.models.search_index import text_search_index
+from labcert.models.search_index import prefix_search_index, text_search_index
 from labcert.models.types import UTCDateTime, utcnow
 
 
@@ -55,7 +55,7 @@ class ProductTac(db.Model):
     """A Type Allocation Code (first 8 IMEI digits) declared for a product."""
 
     __tablename__ = "product_tac"
-    __table_args__ = (text_search_index("product_tac", "tac"),)
+    __table_args__ = (prefix_search_index("product_tac", "tac"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)

@@ -23,6 +23,7 @@ from labcert.models import (
 )
 from labcert.rules import InputError, ProductFacts, UnknownCriteriaSet, load_registry, parse_product
 from labcert.services.audit import record
+from labcert.services.search_text import refresh_search_text
 from labcert.services.states import move, require_cancellable
 from labcert.services.unit_of_work import transactional
 
@@ -133,6 +134,7 @@ def create_application(actor: User, *, product: dict[str, Any], markets: list[st
     db.session.add(application)
     db.session.flush()
     application.number = f"APP-{today.year}-{application.id:05d}"
+    refresh_search_text(application)
     record(actor, "application.create", "application", application.id,
            {"number": application.number, "markets": markets, "brand": item.brand,
             "model": item.model, "manufacturer": manufacturer.name})

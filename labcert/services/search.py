@@ -1,8 +1,9 @@
 """Search the lists people work from: applications and certificates, a page at a time.
 
 `q` is one box for what people have at hand: an application or certificate number, a brand,
-a model, a manufacturer, a TAC or an IMEI (digits match from the start). Each kind of match is
-its own indexed subquery of ids; the page is ordered newest first by id, so it is stable.
+a model, a manufacturer, a TAC or an IMEI (digits match from the start). Applications keep
+what they are found by in one trigram-indexed column (`search_text`); certificates match
+through indexed subqueries of ids. Pages are ordered by id, so they are stable.
 """
 
 from __future__ import annotations
@@ -78,17 +79,18 @@ def _clean(q: str) -> str:
     return compact if compact.isdigit() else text
 
 
-def _application_ids(text: str) -> Select[Any]:
-    """Ids of applications whose number, product, manufacturer, TAC or IMEI matches."""
-    parts: list[Select[Any]] = [
-        select(Application.id).where(_contains(Application.number, text)),
-        select(Application.id).where(Application.product_id.in_(_product_ids(text))),
-        select(Application.id).where(Application.manufacturer_id.in_(_organization_ids(text))),
-    ]
-    if text.isdigit():
-        imei = Sample.imei == text if len(text) >= 15 else _starts(Sample.imei, text)
-        parts.append(select(Sample.application_id).where(imei))
-    return union(*parts)
+def _application_condition(text: str) -> ColumnElement[bool]:
+    """Match the number, product, manufacturer or TACs (one trigram-indexed column), or for
+    digits also an IMEI by its first digits. A digit search unites two small id sets, kept
+    apart (MATERIALIZED) so the planner does not walk the whole table in id order."""
+    by_text = _contains(Application.search_text, text)
+    if not text.isdigit():
+        return by_text
+    imei = Sample.imei == text if len(text) >= 15 else _starts(Sample.imei, text)
+    matched = union(select(Application.id).where(by_text),
+                    select(Sample.application_id).where(imei)
+                    ).cte("matched").prefix_with("MATERIALIZED")
+    return Application.id.in_(select(matched.c.id))
 
 
 def market_condition(column: Any, market: str) -> ColumnElement[bool]:
@@ -106,7 +108,7 @@ def application_query(user: User, wanted: ApplicationSearch) -> Select[Any]:
         query = query.where(market_condition(Application.markets, wanted.market))
     text = _clean(wanted.q)
     if text:
-        query = query.where(Application.id.in_(_application_ids(text)))
+        query = query.where(_application_condition(text))
     return query.order_by(Application.id.desc())
 
 

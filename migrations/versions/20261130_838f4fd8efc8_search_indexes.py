@@ -1,11 +1,13 @@
 """search indexes
 
 The search box of the application, certificate and review lists matches numbers, brand, model,
-manufacturer, TAC and IMEI anywhere in the text. On PostgreSQL these columns get trigram (GIN)
-indexes when the server offers pg_trgm (CREATE EXTENSION needs it installed; it is trusted from
-PostgreSQL 13, so the database owner may create it); without it they get pattern indexes that
-serve prefix matches. SQLite gets ordinary indexes of the same names. Filters get plain indexes:
-certificate market and status, issue date, validity, and the queue's submission time.
+manufacturer, TAC and IMEI. Each application gets `search_text` (number, brand, model, marketing
+name, manufacturer, TACs), filled here for existing rows. On PostgreSQL the searched text columns
+get trigram (GIN) indexes when the server offers pg_trgm (CREATE EXTENSION needs it installed;
+it is trusted from PostgreSQL 13, so the database owner may create it); without it they get
+pattern indexes that serve prefix matches only. IMEIs and TACs get pattern indexes for "starts
+with". SQLite gets ordinary indexes of the same names. Filters get plain indexes: certificate
+market and status, issue date, validity, and the review queue's submission time.
 
 Revision ID: 838f4fd8efc8
 Revises: 096600056e9c
@@ -23,15 +25,14 @@ branch_labels = None
 depends_on = None
 
 SEARCHED = [
-    ("application", "number"),
+    ("application", "search_text"),
     ("certificate", "number"),
     ("organization", "name"),
     ("product", "brand"),
     ("product", "model"),
     ("product", "marketing_name"),
-    ("product_tac", "tac"),
-    ("sample", "imei"),
 ]
+PREFIXED = [("sample", "imei"), ("product_tac", "tac")]
 
 
 def _trigrams_available(bind) -> bool:
@@ -48,9 +49,31 @@ def _trigrams_available(bind) -> bool:
     return True
 
 
+def _fill_search_text(bind, postgresql: bool) -> None:
+    """Give existing applications their search text (as services.search_text builds it)."""
+    tacs = ("(SELECT string_agg(tac, ' ' ORDER BY tac) FROM product_tac "
+            "WHERE product_tac.product_id = application.product_id)") if postgresql else (
+        "(SELECT group_concat(tac, ' ') FROM (SELECT tac FROM product_tac "
+        "WHERE product_tac.product_id = application.product_id ORDER BY tac))")
+    bind.execute(sa.text(
+        "UPDATE application SET search_text = trim("
+        "application.number"
+        " || ' ' || (SELECT brand || ' ' || model || ' ' || marketing_name FROM product"
+        "            WHERE product.id = application.product_id)"
+        " || ' ' || (SELECT name FROM organization"
+        "            WHERE organization.id = application.manufacturer_id)"
+        f" || ' ' || coalesce({tacs}, ''))"))
+
+
 def upgrade():
     bind = op.get_bind()
     postgresql = bind.dialect.name == "postgresql"
+    with op.batch_alter_table("application") as batch_op:
+        batch_op.add_column(sa.Column("search_text", sa.Text(), nullable=False,
+                                      server_default=""))
+    _fill_search_text(bind, postgresql)
+    with op.batch_alter_table("application") as batch_op:
+        batch_op.alter_column("search_text", server_default=None)
     trigrams = postgresql and _trigrams_available(bind)
     for table, column in SEARCHED:
         name = f"ix_{table}_{column}_search"
@@ -62,6 +85,9 @@ def upgrade():
                             postgresql_ops={column: "varchar_pattern_ops"})
         else:
             op.create_index(name, table, [column])
+    for table, column in PREFIXED:
+        op.create_index(f"ix_{table}_{column}_prefix", table, [column],
+                        postgresql_ops={column: "varchar_pattern_ops"})
     op.create_index("ix_application_submitted_at", "application", ["submitted_at"])
     op.create_index("ix_certificate_market_status", "certificate", ["market", "status"])
     op.create_index("ix_certificate_issued_at", "certificate", ["issued_at"])
@@ -74,5 +100,9 @@ def downgrade():
     op.drop_index("ix_certificate_issued_at", table_name="certificate")
     op.drop_index("ix_certificate_market_status", table_name="certificate")
     op.drop_index("ix_application_submitted_at", table_name="application")
+    for table, column in reversed(PREFIXED):
+        op.drop_index(f"ix_{table}_{column}_prefix", table_name=table)
     for table, column in reversed(SEARCHED):
         op.drop_index(f"ix_{table}_{column}_search", table_name=table)
+    with op.batch_alter_table("application") as batch_op:
+        batch_op.drop_column("search_text")

@@ -161,3 +161,37 @@ def test_the_queue_and_certificate_pages_search(two_certificates, sign_in, clien
     assert second.number in page and first.number not in page
     backwards = client.get("/certificates/?issued_from=2026-02-02&issued_to=2026-01-01")
     assert "swap the dates" in text(backwards)
+
+
+def test_the_migration_back_fill_builds_the_same_search_text_as_the_service(seven) -> None:
+    from importlib import import_module
+
+    from sqlalchemy import update
+
+    from labcert.extensions import db
+    from labcert.models import Application
+    from labcert.services.search_text import search_text_of
+
+    migration = import_module("migrations.versions.20261130_838f4fd8efc8_search_indexes")
+    expected = {a.id: search_text_of(a) for a in seven["rows"]}
+    assert "Orion OR-3" in expected[seven["rows"][3].id] and "86459205" in expected[
+        seven["rows"][3].id]
+    db.session.execute(update(Application).values(search_text=""))
+    migration._fill_search_text(db.session.connection(),
+                                db.engine.dialect.name == "postgresql")
+    db.session.expire_all()
+    assert {a.id: a.search_text for a in db.session.query(Application)} == expected
+
+
+def test_renaming_a_manufacturer_makes_its_applications_findable_by_the_new_name(
+        seven, api) -> None:
+    from labcert.services.organizations import update_organization
+
+    acme = seven["acme"]
+    versions = {a.id: a.version for a in seven["rows"]}
+    update_organization(None, acme.id, name="Boreal Handsets", address=acme.address,
+                        country=acme.country)
+    client = api(role="reviewer")
+    assert listing(client, "/api/v1/applications?q=boreal")["total"] == 3
+    assert listing(client, "/api/v1/applications?q=acme")["total"] == 0
+    assert {a.id: a.version for a in seven["rows"]} == versions
