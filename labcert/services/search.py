@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, or_, select, union
+from sqlalchemy import ColumnElement, Select, String, and_, cast, select, union
 from sqlalchemy.orm import InstrumentedAttribute
 
 from labcert.lifecycles import application as application_lifecycle
 from labcert.lifecycles import certificate as certificate_lifecycle
-from labcert.models import Application, Certificate, Organization, Product, Sample, User
-from labcert.models.product import ProductTac
+from labcert.models import Application, Certificate, Sample, User
 from labcert.services.lists import visible_to
 from labcert.services.paging import Page, paginate
 
@@ -54,22 +53,6 @@ def _contains(column: InstrumentedAttribute[Any], text: str) -> ColumnElement[bo
 def _starts(column: InstrumentedAttribute[Any], digits: str) -> ColumnElement[bool]:
     """Prefix match for digits (IMEI, TAC): equality when the value is complete."""
     return column.like(f"{digits}%")
-
-
-def _product_ids(text: str) -> Select[Any]:
-    """Products whose brand, model or marketing name contains the text, or whose TAC starts so."""
-    by_name = select(Product.id).where(or_(_contains(Product.brand, text),
-                                           _contains(Product.model, text),
-                                           _contains(Product.marketing_name, text)))
-    if not text.isdigit():
-        return by_name
-    tac = select(ProductTac.product_id).where(
-        ProductTac.tac == text[:8] if len(text) >= 8 else _starts(ProductTac.tac, text))
-    return union(by_name, tac)
-
-
-def _organization_ids(text: str) -> Select[Any]:
-    return select(Organization.id).where(_contains(Organization.name, text))
 
 
 def _clean(q: str) -> str:
@@ -134,15 +117,14 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _certificate_ids(text: str) -> Select[Any]:
-    parts: list[Select[Any]] = [
-        select(Certificate.id).where(_contains(Certificate.number, text)),
-        select(Certificate.id).where(Certificate.product_id.in_(_product_ids(text))),
-        select(Certificate.id).where(Certificate.holder_id.in_(_organization_ids(text))),
-        select(Certificate.id).where(Certificate.application_id.in_(
-            select(Application.id).where(_contains(Application.number, text)))),
-    ]
-    return union(*parts)
+def _certificate_condition(text: str) -> ColumnElement[bool]:
+    """Match the certificate number, or its application's number, product, holder or TACs
+    (the application's search text: the holder is the manufacturer that applied)."""
+    matched = union(select(Certificate.id).where(_contains(Certificate.number, text)),
+                    select(Certificate.id).where(Certificate.application_id.in_(
+                        select(Application.id).where(_contains(Application.search_text, text))))
+                    ).cte("matched_certificates").prefix_with("MATERIALIZED")
+    return Certificate.id.in_(select(matched.c.id))
 
 
 def certificate_query(user: User, wanted: CertificateSearch, today: date) -> Select[Any]:
@@ -159,7 +141,7 @@ def certificate_query(user: User, wanted: CertificateSearch, today: date) -> Sel
         query = query.where(Certificate.issued_at < _midnight(wanted.issued_to + timedelta(days=1)))
     text = _clean(wanted.q)
     if text:
-        query = query.where(Certificate.id.in_(_certificate_ids(text)))
+        query = query.where(_certificate_condition(text))
     return query.order_by(Certificate.id.desc())
 
 
