@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from marshmallow import Schema, fields, validate
 
 from labcert.access import STAFF
 from labcert.api import present
@@ -81,12 +82,22 @@ def show(application_id: int) -> dict[str, Any]:
     return detail(service.get_application(current_api_user(), application_id))
 
 
+class SubmitSchema(Schema):
+    """After a rejection: the reasons dealt with, by their index in `rejection_reasons`."""
+
+    acknowledged = fields.List(fields.Integer(validate=validate.Range(min=0, max=1000)),
+                               load_default=list)
+
+
 @bp.route("/<int:application_id>/submit", methods=["POST"])
 @api_user("technician")
+@bp.arguments(SubmitSchema)
 @bp.response(200, ApplicationSchema)
-def submit(application_id: int) -> dict[str, Any]:
-    """Send a tested application to review (testing → submitted)."""
-    return detail(service.submit_application(current_api_user(), application_id))
+def submit(body: dict[str, Any], application_id: int) -> dict[str, Any]:
+    """Send a tested application to review (testing → submitted); after a rejection every
+    reason must be acknowledged: `{"acknowledged": [0, 1, …]}` (422 names the others)."""
+    return detail(service.submit_application(current_api_user(), application_id,
+                                             acknowledged=body["acknowledged"]))
 
 
 @bp.route("/<int:application_id>/cancel", methods=["POST"])

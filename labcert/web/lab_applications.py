@@ -128,8 +128,9 @@ def submit(application_id: int) -> tuple[str, int] | Response:
     """Send a tested application to review."""
     item = get_application(current_user, application_id)
     if SubmitForm().validate_on_submit():
+        ticked = [int(v) for v in request.form.getlist("acknowledged") if v.isdigit()]
         try:
-            submit_application(current_user, application_id)
+            submit_application(current_user, application_id, acknowledged=ticked)
         except ValidationFailed as error:
             for messages in error.details.values():
                 for message in messages:

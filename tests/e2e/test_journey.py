@@ -207,9 +207,17 @@ def test_a_reviewer_approves_it_and_a_certificate_is_issued_for_pk_pta(
     decision = page.get_by_role("region", name="Decision")
     expect(decision).to_contain_text("a certificate will be issued")
     screens.take(page, "reviewer-decision", guide="reviewer-decision")
-    decision.get_by_role("button", name="Approve and issue 1 certificate").click()
+    decision.get_by_role("link", name="Approve and issue 1 certificate…").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Confirm the approval")
+    plan = page.get_by_role("table", name="Certificates to be signed")
+    expect(plan).to_contain_text("pk-pta@")
+    expect(plan).to_contain_text("valid until")
+    screens.take(page, "reviewer-confirm", guide="reviewer-confirm")
+    page.get_by_role("button", name="Sign and issue 1 certificate").click()
 
     journey.certificate = flash(page, r"approved\. Certificates: (LC-\d{4}-\d{6})\.$").group(1)
+    expect(page.locator(".flash").first.get_by_role("link", name=journey.certificate)
+           ).to_have_attribute("href", f"/certificates/{journey.certificate}")
     screens.take(page, "reviewer-approved", guide="reviewer-approved")
 
 

@@ -96,7 +96,7 @@ def test_approving_a_stale_version_is_a_409_with_a_clear_message(client, sign_in
     reviewer = sign_in.new("reviewer")
     stale = _version(text(client.get(f"/review/applications/{application.id}")))
     reject(make_user("reviewer"), application.id, ["Photo of the label is missing."])
-    submit_application(technician, application.id)
+    submit_application(technician, application.id, acknowledged=[0])
     response = client.post(f"/review/applications/{application.id}/approve",
                            data={"version": stale, "confirm": "yes"})
     page = text(response)
@@ -163,7 +163,8 @@ def test_approval_shows_what_will_be_signed_and_needs_the_confirmation(client, s
     unconfirmed = client.post(f"/review/applications/{application.id}/approve",
                               data={"version": _version(page)})
     assert unconfirmed.status_code == 302
-    assert unconfirmed.headers["Location"].endswith(f"/review/applications/{application.id}/approve")
+    assert unconfirmed.headers["Location"].endswith(
+        f"/review/applications/{application.id}/approve")
     assert db.session.get(Application, application.id).state == "submitted"
     done = client.post(f"/review/applications/{application.id}/approve",
                        data={"version": _version(page), "confirm": "yes"})
