@@ -28,7 +28,7 @@ def _limit() -> str:
 @public
 def create_token(body: dict[str, Any]) -> dict[str, Any]:
     """Create a token for the user with these credentials (rate limited)."""
-    user = accounts.authenticate(body["email"], body["password"])
+    user = accounts.sign_in(body["email"], body["password"], "api")
     if user is None:
         raise Unauthenticated("E-mail or password is not right, or the account is inactive.")
     check_password_current(user)

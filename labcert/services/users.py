@@ -83,7 +83,9 @@ def update_user(actor: User | None, user_id: int, *, email: str, name: str, role
     changes = {key: [old[key], new[key]] for key in new if old[key] != new[key]}
     if changes:
         user.email, user.name, user.role, user.organization = email, new["name"], role, org
-        record(actor, "user.update", "user", user.id, {"changes": changes})
+        # A change of role is what an assessor looks for: it is its own kind of event.
+        action = "user.role_change" if "role" in changes else "user.update"
+        record(actor, action, "user", user.id, {"email": user.email, "changes": changes})
     return changes
 
 
