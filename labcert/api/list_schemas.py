@@ -10,7 +10,7 @@ from labcert.lifecycles import application as application_lifecycle
 from labcert.lifecycles import certificate as certificate_lifecycle
 from labcert.services.paging import MAX_PER_PAGE
 
-MARKET = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,49}$",
+MARKET = validate.Regexp(r"^([a-z0-9][a-z0-9-]{0,49})?$",
                          error="a criteria set id such as pk-pta or eu-red")
 
 
