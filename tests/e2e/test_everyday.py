@@ -104,7 +104,7 @@ def test_a_technician_pastes_a_shipment_then_finds_the_application_by_one_imei(
     expect(page.locator("#samples")).to_contain_text(f"SN-{width}-11")
 
     page.get_by_role("link", name="Applications", exact=True).first.click()
-    page.get_by_label("Search").fill(listed[7][:8] + " " + listed[7][8:])
+    page.get_by_role("searchbox", name="Search").fill(listed[7][:8] + " " + listed[7][8:])
     page.get_by_role("button", name="Search").click()
     results = page.get_by_role("table")
     expect(results.get_by_role("link", name=number, exact=True)).to_be_visible()
@@ -119,7 +119,7 @@ def test_anyone_on_the_lab_finds_a_certificate_by_its_model(
         signed_in: Callable[[tuple[str, str], str], Page], screens: Screens, width: str) -> None:
     page = signed_in(REVIEWER, width)
     page.goto("/certificates/")
-    page.get_by_label("Search").fill(CERTIFIED_MODEL.lower())
+    page.get_by_role("searchbox", name="Search").fill(CERTIFIED_MODEL.lower())
     page.get_by_label("Status").select_option("valid")
     page.get_by_role("button", name="Search").click()
     expect(page.locator(".list-count").first).to_have_text("1\u20131 of 1")
