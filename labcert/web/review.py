@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug import Response
 from wtforms import HiddenField, TextAreaField
 
@@ -93,9 +93,9 @@ def issued_message(number: str, certificates: list[Any]) -> Markup:
     links = Markup(", ").join(
         Markup('<a href="{}">{}</a>').format(url_for("certificates.show", number=c.number),
                                              c.number) for c in certificates)
-    return Markup(_("Application %(number)s is approved. Certificates: %(issued)s.",
-                    number="%(number)s", issued="%(issued)s")) % {
-        "number": number, "issued": links or _("none yet")}
+    sentence = escape(_("Application %(number)s is approved. Certificates: %(issued)s.",
+                        number="%(number)s", issued="%(issued)s"))
+    return sentence % {"number": number, "issued": links or _("none yet")}
 
 
 def render_confirmation(application_id: int, *, conflict: str | None = None,

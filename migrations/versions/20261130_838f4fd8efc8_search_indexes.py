@@ -10,7 +10,7 @@ with". SQLite gets ordinary indexes of the same names. Filters get plain indexes
 market and status, issue date, validity, and the review queue's submission time.
 
 Revision ID: 838f4fd8efc8
-Revises: 5e1f0a7c2b90
+Revises: 5a1e7c0d2b3f
 Create Date: 2026-11-30 08:50:00
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '838f4fd8efc8'
-down_revision = '5e1f0a7c2b90'
+down_revision = '5a1e7c0d2b3f'
 branch_labels = None
 depends_on = None
 
