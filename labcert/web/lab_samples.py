@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -25,10 +28,10 @@ from labcert.web.lab import bp
 class BulkSampleForm(FlaskForm):
     """A list of received devices: one IMEI per line, a serial after a comma if known."""
 
-    imeis = TextAreaField("IMEIs, one per line")
-    file = FileField("…or upload a list (.txt or .csv)")
-    received_at = DateField("Received on", validators=[Optional()])
-    condition = StringField("Condition on receipt (all of them)")
+    imeis = TextAreaField(_l("IMEIs, one per line"))
+    file = FileField(_l("…or upload a list (.txt or .csv)"))
+    received_at = DateField(_l("Received on"), validators=[Optional()])
+    condition = StringField(_l("Condition on receipt (all of them)"))
 
 
 def _listed_text(form: BulkSampleForm) -> str:
@@ -39,8 +42,8 @@ def _listed_text(form: BulkSampleForm) -> str:
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ValidationFailed.of([("file", "The file is not UTF-8 text; save it as plain "
-                                                "text or CSV.")]) from error
+            raise ValidationFailed.of([("file", _("The file is not UTF-8 text; save it as "
+                                                  "plain text or CSV."))]) from error
     return form.imeis.data or ""
 
 
@@ -82,7 +85,8 @@ def bulk_samples(application_id: int) -> tuple[str, int] | Response:
         except DomainError as error:  # an upload over the limit
             problems, summary, status = [], error.message, error.status
         else:
-            flash(f"{len(samples)} samples are registered.", "success")
+            flash(ngettext("%(num)s sample is registered.", "%(num)s samples are registered.",
+                           len(samples)), "success")
             return redirect(url_for("lab.application", application_id=application_id)
                             + "#samples")
     return render_template("lab/samples_bulk.html", application=application, form=form,

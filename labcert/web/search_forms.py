@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -12,15 +14,14 @@ from wtforms.validators import Length, Optional, ValidationError
 from labcert.lifecycles import application as application_lifecycle
 from labcert.lifecycles import certificate as certificate_lifecycle
 from labcert.rules import load_registry
-
-Q_HINT = "Number, brand, model, manufacturer, TAC or IMEI"
+from labcert.rules.names import market_name
 
 
 def market_filter_choices() -> list[SelectChoice]:
     """Return 'any market' and every criteria set id the registry knows, by title."""
     registry = load_registry()
-    rows = {s.id: f"{s.market} — {s.title} ({s.id})" for s in registry.latest()}
-    return [SelectChoice("", "any market"),
+    rows = {s.id: f"{market_name(s.id, registry)} ({s.id})" for s in registry.latest()}
+    return [SelectChoice("", _("any market")),
             *(SelectChoice(k, v) for k, v in sorted(rows.items(), key=lambda kv: kv[1]))]
 
 
@@ -30,8 +31,8 @@ class _SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Search", validators=[Optional(), Length(max=100)])
-    market = SelectField("Market", choices=[SelectChoice("", "any market")],
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])
+    market = SelectField(_l("Market"), choices=[SelectChoice("", _l("any market"))],
                          validate_choice=True)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -42,7 +43,7 @@ class _SearchForm(FlaskForm):
 class ApplicationSearchForm(_SearchForm):
     """Search applications by text, state and market."""
 
-    state = SelectField("State", choices=[SelectChoice("", "any state"), *(
+    state = SelectField(_l("State"), choices=[SelectChoice("", _l("any state")), *(
         SelectChoice(s, s.capitalize()) for s in application_lifecycle.STATES)])
 
 
@@ -53,16 +54,17 @@ class QueueSearchForm(_SearchForm):
 class CertificateSearchForm(_SearchForm):
     """Search certificates by text, status, market and date of issue."""
 
-    status = SelectField("Status", choices=[SelectChoice("", "any status"), *(
+    status = SelectField(_l("Status"), choices=[SelectChoice("", _l("any status")), *(
         SelectChoice(s, s.capitalize()) for s in certificate_lifecycle.STATUSES)])
-    issued_from = DateField("Issued from", validators=[Optional()])
-    issued_to = DateField("Issued until (inclusive)", validators=[Optional()])
+    issued_from = DateField(_l("Issued from"), validators=[Optional()])
+    issued_to = DateField(_l("Issued until (inclusive)"), validators=[Optional()])
 
     def validate_issued_to(self, field: DateField) -> None:
         """Refuse a range that ends before it starts."""
         start: date | None = self.issued_from.data
         if field.data and start and field.data < start:
-            raise ValidationError("The end of the range is before its start; swap the dates.")
+            raise ValidationError(_("The end of the range is before its start; swap the "
+                                    "dates."))
 
 
 def valid_or_empty(form: FlaskForm, name: str) -> str:
