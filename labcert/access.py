@@ -29,6 +29,14 @@ def check_role(user: User, roles: Iterable[str]) -> None:
         raise PermissionDenied(f"This is for {who}; you are signed in as a {user.role}.")
 
 
+def check_password_current(user: User) -> None:
+    """Refuse with 403 while the user must change their password (pages redirect instead)."""
+    if user.must_change_password:
+        raise PermissionDenied(
+            "Your password must be changed before you can use the API: sign in to the web "
+            "pages and choose a new password at /account/password, then try again.")
+
+
 def sees_every_organization(user: User) -> bool:
     """Tell whether the user sees every organisation's objects (lab staff do)."""
     return user.role in STAFF_ROLES

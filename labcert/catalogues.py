@@ -37,12 +37,14 @@ PUBLIC_TEMPLATES = ("templates/base.html", "templates/_macros.html", "templates/
                     "templates/auth/", "templates/errors/", "templates/home/manufacturer.html",
                     "templates/home/exporter.html", "templates/home/_welcome.html",
                     "templates/home/_applications.html", "templates/lab/applications.html",
-                    "templates/lab/application_new.html", "templates/lab/_product.html")
+                    "templates/lab/application_new.html", "templates/lab/_product.html",
+                    "templates/lists/")
 PUBLIC_MODULES = ("labcert/web/verify", "labcert/web/shipment_words.py", "labcert/web/watch",
                   "labcert/web/account",
                   "labcert/web/auth.py", "labcert/web/language.py", "labcert/web/navigation.py",
                   "labcert/web/__init__.py", "labcert/web/certificates.py",
                   "labcert/web/notifications.py", "labcert/web/home.py",
+                  "labcert/web/search_forms.py",
                   "labcert/lifecycles/", "labcert/http_errors.py", "labcert/i18n.py")
 
 

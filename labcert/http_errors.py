@@ -6,7 +6,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -15,6 +15,7 @@ from labcert.extensions import db
 from labcert.i18n import translate
 from labcert.languages import N_
 from labcert.pki import SigningKeyError
+from labcert.services.audit_refusals import note_refusal, note_throttled_sign_in
 
 log = logging.getLogger("labcert.errors")
 
@@ -68,8 +69,49 @@ def respond(status: int, message: str, details: dict[str, list[str]] | None = No
     return response
 
 
+def _signed_in_user() -> Any:
+    """Return who made the refused request: the bearer token's user on the API, else the
+    session's (None when anonymous)."""
+    user = g.get("user")
+    if user is None and wants_json():
+        from labcert.api.auth import bearer_user
+
+        user = bearer_user()
+    if user is None and not wants_json():
+        from flask_login import current_user
+
+        user = current_user if current_user.is_authenticated else None
+    return user
+
+
+def _audit_refusal(error: DomainError) -> None:
+    """Record a 403 or 409 the services did not record (a role refused at the door)."""
+    if error.status not in (403, 409) or getattr(error, "audited", False):
+        return
+    try:
+        note_refusal(_signed_in_user(), error, f"{request.method} {request.path}")
+    except Exception:  # the refusal is answered even if the trail cannot be written now
+        db.session.rollback()
+        log.exception("could not record the refusal of %s %s", request.method, request.path)
+
+
+def _audit_throttled_sign_in(error: HTTPException) -> None:
+    """Record a sign-in refused by the rate limit (web form or API token request)."""
+    channel = {"auth.login": "web", "api_tokens.create_token": "api"}.get(request.endpoint or "")
+    if channel is None:
+        return
+    body = request.get_json(silent=True) if channel == "api" else None
+    email = (body or {}).get("email") if isinstance(body, dict) else request.form.get("email")
+    try:
+        note_throttled_sign_in(str(email or ""), channel, str(error.description or ""))
+    except Exception:
+        db.session.rollback()
+        log.exception("could not record a throttled sign-in")
+
+
 def handle_domain_error(error: DomainError) -> Response:
-    """Map a service refusal onto its status."""
+    """Map a service refusal onto its status (a 403 or 409 is also recorded in the trail)."""
+    _audit_refusal(error)
     return respond(error.status, error.message, error.details)
 
 
@@ -85,6 +127,7 @@ def handle_http_exception(error: HTTPException) -> Response:
         message = "Some fields are not valid: " + "; ".join(
             f"{field}: {msgs[0]}" for field, msgs in details.items())
     elif status == 429:
+        _audit_throttled_sign_in(error)
         message = f"Too many requests ({error.description}). Wait, then try again."
     elif status in (400, 415) and error.description and "browser" not in error.description:
         message = error.description

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from marshmallow import Schema, fields, validate
 
 from labcert.access import STAFF
 from labcert.api import present
@@ -15,19 +16,20 @@ from labcert.api.lab_schemas import (
     ApplicationListItemSchema,
     ApplicationSchema,
     CancelSchema,
-    StateQuerySchema,
 )
+from labcert.api.list_schemas import ApplicationQuerySchema, page_schema
 from labcert.lifecycles import application as lifecycle
 from labcert.services import applications as service
 from labcert.services.evaluations import shown_evaluations
-from labcert.services.lists import visible_applications
 from labcert.services.results import results_of
 from labcert.services.review import reviews_of
+from labcert.services.search import ApplicationSearch, search_applications
 
 bp = Blueprint("api_applications", __name__, url_prefix="/api/v1/applications",
                description="Applications for certification")
 APPLICANTS = ("technician", "manufacturer")
 VIEWERS = (*STAFF, "manufacturer")
+ApplicationPageSchema = page_schema("ApplicationPage", ApplicationListItemSchema)
 
 
 def detail(application: Any) -> dict[str, Any]:
@@ -62,12 +64,14 @@ def create(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
 
 @bp.route("", methods=["GET"])
 @api_user(*VIEWERS)
-@bp.arguments(StateQuerySchema, location="query")
-@bp.response(200, ApplicationListItemSchema(many=True))
-def index(query: dict[str, Any]) -> list[dict[str, Any]]:
-    """List the applications you may see (filter with ?state=)."""
-    return [present.application_item(a)
-            for a in visible_applications(current_api_user(), query.get("state"))]
+@bp.arguments(ApplicationQuerySchema, location="query")
+@bp.response(200, ApplicationPageSchema)
+def index(query: dict[str, Any]) -> dict[str, Any]:
+    """Search the applications you may see: `q` matches number, brand, model, manufacturer,
+    TAC and IMEI; filter with `state` and `market`; newest first, a page at a time."""
+    wanted = ApplicationSearch(q=query["q"], state=query["state"], market=query["market"])
+    found = search_applications(current_api_user(), wanted, query["page"], query["per_page"])
+    return present.page(found, present.application_item)
 
 
 @bp.route("/<int:application_id>", methods=["GET"])
@@ -78,12 +82,22 @@ def show(application_id: int) -> dict[str, Any]:
     return detail(service.get_application(current_api_user(), application_id))
 
 
+class SubmitSchema(Schema):
+    """After a rejection: the reasons dealt with, by their index in `rejection_reasons`."""
+
+    acknowledged = fields.List(fields.Integer(validate=validate.Range(min=0, max=1000)),
+                               load_default=list)
+
+
 @bp.route("/<int:application_id>/submit", methods=["POST"])
 @api_user("technician")
+@bp.arguments(SubmitSchema)
 @bp.response(200, ApplicationSchema)
-def submit(application_id: int) -> dict[str, Any]:
-    """Send a tested application to review (testing → submitted)."""
-    return detail(service.submit_application(current_api_user(), application_id))
+def submit(body: dict[str, Any], application_id: int) -> dict[str, Any]:
+    """Send a tested application to review (testing → submitted); after a rejection every
+    reason must be acknowledged: `{"acknowledged": [0, 1, …]}` (422 names the others)."""
+    return detail(service.submit_application(current_api_user(), application_id,
+                                             acknowledged=body["acknowledged"]))
 
 
 @bp.route("/<int:application_id>/cancel", methods=["POST"])

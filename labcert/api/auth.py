@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import g, request
 
-from labcert.access import allow, check_role
+from labcert.access import allow, check_password_current, check_role
 from labcert.errors import Unauthenticated
 from labcert.models import User
 from labcert.services.tokens import user_for_token
@@ -37,6 +37,7 @@ def api_user(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                     "get a new one from POST /api/v1/tokens."
                     if has_header else
                     "Send 'Authorization: Bearer <token>'; get a token from POST /api/v1/tokens.")
+            check_password_current(user)
             check_role(user, roles)
             g.user = user
             return view(*args, **kwargs)

@@ -14,10 +14,11 @@ from labcert.api import present
 from labcert.api.auth import api_user, current_api_user
 from labcert.api.blueprint import Blueprint
 from labcert.api.lab_schemas import ApplicationSchema
+from labcert.api.list_schemas import CertificateQuerySchema, page_schema
 from labcert.runtime import service_settings
 from labcert.services import certificates as service
 from labcert.services import follow_up
-from labcert.services.lists import visible_certificates
+from labcert.services.search import CertificateSearch, search_certificates
 
 bp = Blueprint("api_certificates", __name__, url_prefix="/api/v1/certificates",
                description="Certificates and their lifecycle")
@@ -68,21 +69,22 @@ class AmendSchema(Schema):
     changes = fields.Dict(required=True)
 
 
-class MarketQuerySchema(Schema):
-    """Filter by market."""
-
-    market = fields.String(load_default=None)
+CertificatePageSchema = page_schema("CertificatePage", CertificateSchema)
 
 
 @bp.route("", methods=["GET"])
 @api_user(*VIEWERS)
-@bp.arguments(MarketQuerySchema, location="query")
-@bp.response(200, CertificateSchema(many=True))
-def index(query: dict[str, Any]) -> list[dict[str, Any]]:
-    """List the certificates you may see (filter with ?market=)."""
+@bp.arguments(CertificateQuerySchema, location="query")
+@bp.response(200, CertificatePageSchema)
+def index(query: dict[str, Any]) -> dict[str, Any]:
+    """Search the certificates you may see: `q` matches number, holder, brand, model and the
+    application number; filter with `status`, `market`, `issued_from`/`issued_to`."""
     today = date.today()
-    return [present.certificate(c, today)
-            for c in visible_certificates(current_api_user(), query.get("market"))]
+    wanted = CertificateSearch(q=query["q"], status=query["status"], market=query["market"],
+                               issued_from=query["issued_from"], issued_to=query["issued_to"])
+    found = search_certificates(current_api_user(), wanted, today, query["page"],
+                                query["per_page"])
+    return present.page(found, lambda c: present.certificate(c, today))
 
 
 @bp.route("/<number>", methods=["GET"])

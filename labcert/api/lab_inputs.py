@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from marshmallow import ValidationError
 
 from labcert.api import present
 from labcert.api.auth import api_user, current_api_user
@@ -20,7 +21,7 @@ from labcert.errors import ValidationFailed
 from labcert.services.csv_import import import_results
 from labcert.services.instruments import create_instrument
 from labcert.services.results import add_results
-from labcert.services.samples import add_sample
+from labcert.services.samples import MAX_BATCH, SampleIn, add_sample, add_samples
 from labcert.uploads import check_size, read_limited
 
 bp = Blueprint("api_lab_inputs", __name__, url_prefix="/api/v1",
@@ -28,16 +29,55 @@ bp = Blueprint("api_lab_inputs", __name__, url_prefix="/api/v1",
 CSV_TYPES = ("text/csv", "application/csv", "text/plain", "multipart/form-data")
 
 
+SAMPLE_LIST_DOC = {"content": {"application/json": {"schema": {"oneOf": [
+    {"$ref": "#/components/schemas/Sample"},
+    {"type": "array", "items": {"$ref": "#/components/schemas/Sample"}, "maxItems": MAX_BATCH},
+]}}}}
+
+
+def _load_samples(body: Any) -> list[SampleIn]:
+    """Read one sample object or a list of them; name each field that cannot be read."""
+    many = isinstance(body, list)
+    try:
+        loaded = SampleSchema(many=many).load(body)
+    except ValidationError as error:
+        messages = error.normalized_messages()
+        problems: list[tuple[str, str]] = []
+        for key, value in messages.items():
+            if many and isinstance(value, dict):
+                problems += [(f"samples[{key}].{field}", "; ".join(map(str, texts)))
+                             for field, texts in value.items()]
+            else:
+                problems.append((str(key), "; ".join(map(str, value))
+                                 if isinstance(value, list) else str(value)))
+        raise ValidationFailed.of(problems) from error
+    rows = loaded if many else [loaded]
+    return [SampleIn(imei=row["imei"], received_at=row["received_at"], serial=row["serial"],
+                     condition=row["condition"], where=f"samples[{n}]" if many else "")
+            for n, row in enumerate(rows)]
+
+
 @bp.route("/applications/<int:application_id>/samples", methods=["POST"])
 @api_user("technician")
-@bp.arguments(SampleSchema)
-@bp.response(201, SampleSchema)
-def create_sample(body: dict[str, Any], application_id: int) -> tuple[dict[str, Any], int]:
-    """Register a received sample; its IMEI must pass the Luhn check and be new to the lab."""
-    sample = add_sample(current_api_user(), application_id, imei=body["imei"],
-                        received_at=body["received_at"], serial=body.get("serial", ""),
-                        condition=body.get("condition", ""))
-    return present.sample(sample), 201
+@bp.doc(requestBody=SAMPLE_LIST_DOC)
+@bp.response(201, description="One sample object, or for a list "
+                              '{"accepted": n, "samples": [...]}')
+def create_sample(application_id: int) -> tuple[dict[str, Any], int]:
+    """Register received samples: one object, or a list registered all-or-nothing with every
+    item's problem named (`samples[3].imei`). Each IMEI must pass Luhn and be new to the lab."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict | list):
+        raise ValidationFailed.of([("json", "Send a sample object or a list of them as JSON.")])
+    items = _load_samples(body)
+    if isinstance(body, dict):
+        item = items[0]
+        sample = add_sample(current_api_user(), application_id, imei=item.imei,
+                            received_at=item.received_at, serial=item.serial,
+                            condition=item.condition)
+        return SampleSchema().dump(present.sample(sample)), 201
+    samples = add_samples(current_api_user(), application_id, items)
+    return {"accepted": len(samples),
+            "samples": SampleSchema(many=True).dump([present.sample(s) for s in samples])}, 201
 
 
 @bp.route("/applications/<int:application_id>/results", methods=["POST"])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from labcert.models import Application, Certificate, Organization, Sample, TestResult
+from labcert.services.paging import Page
 
 
 def _text(value: object) -> str | None:
@@ -70,3 +72,9 @@ def certificate(cert: Certificate, today: date, *, events: bool = False) -> dict
                            "to_status": e.to_status, "reason": e.reason, "at": e.at,
                            "actor": e.actor.name if e.actor else None} for e in cert.events]
     return data
+
+
+def page(found: Page[Any], item: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """Return one page of a list: the items, the exact total, and where this page is."""
+    return {"items": [item(row) for row in found.items], "total": found.total,
+            "page": found.page, "per_page": found.per_page}

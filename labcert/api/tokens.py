@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import current_app
 
-from labcert.access import public
+from labcert.access import check_password_current, public
 from labcert.api.blueprint import Blueprint
 from labcert.api.schemas import TokenRequestSchema, TokenSchema
 from labcert.errors import Unauthenticated
@@ -28,9 +28,10 @@ def _limit() -> str:
 @public
 def create_token(body: dict[str, Any]) -> dict[str, Any]:
     """Create a token for the user with these credentials (rate limited)."""
-    user = accounts.authenticate(body["email"], body["password"])
+    user = accounts.sign_in(body["email"], body["password"], "api")
     if user is None:
         raise Unauthenticated("E-mail or password is not right, or the account is inactive.")
+    check_password_current(user)
     plain, token = tokens.issue_token(user, user, days=current_app.config["TOKEN_LIFETIME_DAYS"],
                                       name=body.get("name", ""))
     return {"token": plain, "expires_at": token.expires_at}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labcert.extensions import db
@@ -13,6 +13,7 @@ from labcert.lifecycles import application as lifecycle
 from labcert.models.organization import Organization
 from labcert.models.product import Product
 from labcert.models.sample import Sample
+from labcert.models.search_index import text_search_index
 from labcert.models.types import UTCDateTime, utcnow
 from labcert.models.user import User
 
@@ -25,6 +26,8 @@ class Application(db.Model):
     __tablename__ = "application"
     __table_args__ = (
         CheckConstraint(lifecycle.check_constraint("state"), name="state"),
+        text_search_index("application", "search_text"),
+        Index("ix_application_submitted_at", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +45,9 @@ class Application(db.Model):
     # A re-test after a criteria revision: the certificate it revises, the version that asked
     # for it, the plan rows to test and the earlier results it carries over (issue 18).
     follow_up: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What the search box matches, in one indexed column: number, brand, model, marketing
+    # name, manufacturer and TACs (kept by services.search_text; IMEIs are searched in sample).
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     product: Mapped[Product] = relationship()
     manufacturer: Mapped[Organization] = relationship()

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    Index,
     LargeBinary,
     String,
     Text,
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from labcert.certificate_facts import CertificateFacts, cached_facts
 from labcert.extensions import db
 from labcert.lifecycles import certificate as lifecycle
+from labcert.models.search_index import text_search_index
 from labcert.models.types import UTCDateTime, utcnow
 from labcert.models.user import User
 
@@ -33,6 +35,10 @@ class Certificate(db.Model):
         UniqueConstraint("base_number", "revision"),
         UniqueConstraint("status_list", "status_index"),
         CheckConstraint(lifecycle.check_constraint("status"), name="status"),
+        text_search_index("certificate", "number"),
+        Index("ix_certificate_market_status", "market", "status"),
+        Index("ix_certificate_issued_at", "issued_at"),
+        Index("ix_certificate_status_valid_until", "status", "valid_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from labcert.extensions import db
+from labcert.models.search_index import text_search_index
 from labcert.models.types import UTCDateTime, utcnow
 
 ORGANIZATION_KINDS = ("lab", "manufacturer", "exporter")
@@ -20,6 +21,7 @@ class Organization(db.Model):
     __tablename__ = "organization"
     __table_args__ = (
         CheckConstraint("kind IN ('lab', 'manufacturer', 'exporter')", name="kind"),
+        text_search_index("organization", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

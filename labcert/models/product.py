@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labcert.extensions import db
 from labcert.models.organization import Organization
+from labcert.models.search_index import prefix_search_index, text_search_index
 from labcert.models.types import UTCDateTime, utcnow
 
 
@@ -17,6 +18,11 @@ class Product(db.Model):
     """A model of a manufacturer's device: one brand, one hardware/software configuration."""
 
     __tablename__ = "product"
+    __table_args__ = (
+        text_search_index("product", "brand"),
+        text_search_index("product", "model"),
+        text_search_index("product", "marketing_name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     manufacturer_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
@@ -49,6 +55,7 @@ class ProductTac(db.Model):
     """A Type Allocation Code (first 8 IMEI digits) declared for a product."""
 
     __tablename__ = "product_tac"
+    __table_args__ = (prefix_search_index("product_tac", "tac"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from labcert.extensions import db
+from labcert.models.search_index import prefix_search_index
 from labcert.models.types import UTCDateTime, utcnow
 
 
@@ -15,6 +16,7 @@ class Sample(db.Model):
     """A device under test, identified by its IMEI (unique in the lab)."""
 
     __tablename__ = "sample"
+    __table_args__ = (prefix_search_index("sample", "imei"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)

@@ -11,6 +11,7 @@ from labcert.errors import ValidationFailed
 from labcert.extensions import db
 from labcert.models import ORGANIZATION_ROLES, ROLES, Organization, User, utcnow
 from labcert.services.audit import record
+from labcert.services.audit_refusals import note_failed_sign_in
 from labcert.services.unit_of_work import transactional
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -39,6 +40,18 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None
+    return user
+
+
+def sign_in(email: str, password: str, channel: str) -> User | None:
+    """Authenticate; a failure is recorded in the audit trail with its reason (unknown
+    account, wrong password, inactive account), never with the password."""
+    user = authenticate(email, password)
+    if user is None:
+        known = find_user(email)
+        reason = ("unknown account" if known is None else
+                  "inactive account" if not known.is_active else "wrong password")
+        note_failed_sign_in(email, channel, reason, known)
     return user
 
 

@@ -17,12 +17,14 @@ from labcert.models import (
     Organization,
     Product,
     ProductTac,
+    Review,
     Sample,
     TestResult,
     User,
 )
 from labcert.rules import InputError, ProductFacts, UnknownCriteriaSet, load_registry, parse_product
 from labcert.services.audit import record
+from labcert.services.search_text import refresh_search_text
 from labcert.services.states import move, require_cancellable
 from labcert.services.unit_of_work import transactional
 
@@ -133,15 +135,32 @@ def create_application(actor: User, *, product: dict[str, Any], markets: list[st
     db.session.add(application)
     db.session.flush()
     application.number = f"APP-{today.year}-{application.id:05d}"
+    refresh_search_text(application)
     record(actor, "application.create", "application", application.id,
            {"number": application.number, "markets": markets, "brand": item.brand,
             "model": item.model, "manufacturer": manufacturer.name})
     return application
 
 
+def unacknowledged_reasons(application: Application,
+                           acknowledged: Sequence[int]) -> list[str]:
+    """Return the reasons of the rejection that sent the application back which the
+    technician has not ticked (by their index); none when it was not sent back."""
+    if application.state != "testing":
+        return []
+    last = db.session.scalars(select(Review).where(Review.application_id == application.id)
+                              .order_by(Review.id.desc()).limit(1)).first()
+    if last is None or last.decision != "rejected":
+        return []
+    ticked = set(acknowledged)
+    return [reason for n, reason in enumerate(last.reasons or []) if n not in ticked]
+
+
 @transactional
-def submit_application(actor: User, application_id: int) -> Application:
-    """Send a tested application to review: it needs at least one sample and one result."""
+def submit_application(actor: User, application_id: int,
+                       acknowledged: Sequence[int] = ()) -> Application:
+    """Send a tested application to review: it needs at least one sample and one result, and
+    after a rejection every reason acknowledged (`acknowledged`: their indexes, from 0)."""
     application = get_application(actor, application_id)
     problems = []
     if not db.session.scalar(select(func.count()).select_from(Sample)
@@ -150,10 +169,16 @@ def submit_application(actor: User, application_id: int) -> Application:
     if not db.session.scalar(select(func.count()).select_from(TestResult)
                              .where(TestResult.application_id == application.id)):
         problems.append(("results", "Enter at least one result before submitting."))
+    open_reasons = unacknowledged_reasons(application, acknowledged)
+    if open_reasons:
+        problems.append(("acknowledged", "Confirm you addressed each reason the reviewer gave "
+                         "before submitting again; not yet confirmed: "
+                         + "; ".join(f"“{r}”" for r in open_reasons) + "."))
     if application.state in ("draft", "testing") and problems:
         raise ValidationFailed.of(problems)
     before = move(application, "submitted")
-    record(actor, "application.submit", "application", application.id, {"from": before})
+    record(actor, "application.submit", "application", application.id,
+           {"from": before, "acknowledged": sorted(set(acknowledged))})
     return application
 
 

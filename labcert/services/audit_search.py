@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -49,6 +50,20 @@ def search_events(wanted: AuditFilter, page: int = 1,
                   per_page: int = PER_PAGE) -> Page[AuditEvent]:
     """Return one page of the events that match, newest first."""
     return paginate(_query(wanted), page, per_page)
+
+
+def matching_events(wanted: AuditFilter, chunk: int = 500) -> Iterator[list[AuditEvent]]:
+    """Yield every matching event, newest first, in chunks (for an export of any size)."""
+    last_seq: int | None = None
+    while True:
+        query = _query(wanted).limit(chunk)
+        if last_seq is not None:
+            query = query.where(AuditEvent.seq < last_seq)
+        rows = list(db.session.scalars(query))
+        if not rows:
+            return
+        yield rows
+        last_seq = rows[-1].seq
 
 
 def entity_types() -> list[str]:

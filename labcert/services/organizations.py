@@ -13,6 +13,7 @@ from labcert.extensions import db
 from labcert.models import ORGANIZATION_KINDS, Organization, User
 from labcert.services import logos
 from labcert.services.audit import record
+from labcert.services.search_text import refresh_manufacturer
 from labcert.services.unit_of_work import transactional
 
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
@@ -120,6 +121,9 @@ def update_organization(actor: User | None, organization_id: int, *, name: str, 
     if changes:
         for key, value in values.items():
             setattr(org, key, value)
+        if "name" in changes:
+            db.session.flush()
+            refresh_manufacturer(org.id)
         record(actor, "organization.update", "organization", org.id, {"changes": changes})
     return changes
 

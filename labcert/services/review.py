@@ -22,6 +22,7 @@ from labcert.services.evaluations import (
 )
 from labcert.services.issuance import issue_certificates
 from labcert.services.settings import ServiceSettings
+from labcert.services.snapshot import add_months
 from labcert.services.states import move
 from labcert.services.unit_of_work import transactional
 
@@ -101,6 +102,56 @@ def approve(actor: User, application_id: int, *, settings: ServiceSettings,
            {"certificates": [c.number for c in approval.certificates],
             "not_issued": approval.not_issued})
     return approval
+
+
+@dataclass(frozen=True)
+class PlannedCertificate:
+    """What approving now would do for one market: sign a certificate, or say why not."""
+
+    market: str
+    criteria_set: str
+    title: str
+    verdict: str
+    valid_until: date | None  # None: no certificate for this market
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ApprovalPlan:
+    """The confirmation a reviewer sees before signing: per market, and who may approve."""
+
+    application: Application
+    markets: list[PlannedCertificate]
+    refusal: str | None  # why this reviewer may not approve (four-eyes, state), or None
+
+    @property
+    def to_sign(self) -> list[PlannedCertificate]:
+        """Return the markets that get a certificate."""
+        return [m for m in self.markets if m.valid_until is not None]
+
+
+def plan_approval(actor: User, application_id: int, *, settings: ServiceSettings,
+                  today: date | None = None) -> ApprovalPlan:
+    """Say what approving would sign now, without changing anything."""
+    today = today or settings.today()
+    application = get_application(actor, application_id)
+    refusal = None
+    if application.state != "submitted":
+        refusal = f"Application {application.number} is {application.state}; only a " \
+                  "submitted application can be approved."
+    elif entered_results(actor, application):
+        refusal = (f"You entered results on application {application.number}; another "
+                   "reviewer must approve it (four-eyes principle, ISO/IEC 17065 7.6).")
+    markets = []
+    for item in evaluate_application(application, today):
+        verdict = item.evaluation.to_dict()["verdict"]
+        passing = verdict == "pass"
+        markets.append(PlannedCertificate(
+            market=item.market, criteria_set=item.criteria_set.ref,
+            title=item.criteria_set.title, verdict=verdict,
+            valid_until=add_months(today, item.criteria_set.validity_months) if passing
+            else None, reason="" if passing else _why_not(item)))
+    return ApprovalPlan(application, markets, refusal)
 
 
 def _why_not(item: MarketEvaluation) -> str:

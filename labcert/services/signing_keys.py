@@ -32,6 +32,7 @@ from labcert.pki import (
     load_signer,
 )
 from labcert.pki.material import read_chain, trust_anchors
+from labcert.services.audit import record
 
 _PKCS11 = "LABCERT_SIGNING_PKCS11"
 
@@ -136,6 +137,9 @@ def register(signer: LabSigner, source: dict[str, Any] | None) -> SigningKey:
                          source=source)
         db.session.add(row)
         db.session.flush()
+        record(None, "signing_key.register", "signing_key", row.fingerprint,
+               {"subject": row.subject, "location": row.location,
+                "not_after": row.not_after.isoformat(), "source": source})
     return row
 
 
@@ -149,6 +153,8 @@ def record_use(signer: LabSigner, now: datetime) -> SigningKey:
     for other in db.session.scalars(select(SigningKey).where(
             SigningKey.retired_at.is_(None), SigningKey.id != row.id)):
         other.retired_at = now
+        record(None, "signing_key.retire", "signing_key", other.fingerprint,
+               {"reason": "the configuration names another key", "successor": row.fingerprint})
     row.first_used_at = row.first_used_at or now
     row.last_used_at = now
     return row

@@ -56,6 +56,19 @@ def list_tokens(user: User | None = None) -> list[ApiToken]:
     return list(db.session.scalars(query))
 
 
+def revoke_all_tokens(actor: User | None, user: User, reason: str) -> list[int]:
+    """Revoke every token of `user` for good (a reactivated account needs new ones); each
+    revocation is its own audit event. Return the ids revoked. The caller commits."""
+    now, revoked = utcnow(), []
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                           ApiToken.revoked_at.is_(None))):
+        token.revoked_at = now
+        record(actor, "token.revoke", "api_token", token.id,
+               {"user": user.email, "reason": reason})
+        revoked.append(token.id)
+    return revoked
+
+
 @transactional
 def revoke_token(actor: User | None, token_id: int) -> ApiToken:
     """Revoke a token: its owner may, and so may an administrator or the CLI (actor None)."""

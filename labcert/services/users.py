@@ -12,6 +12,7 @@ from labcert.extensions import db
 from labcert.models import User
 from labcert.services import accounts
 from labcert.services.audit import record
+from labcert.services.tokens import revoke_all_tokens
 from labcert.services.unit_of_work import transactional
 
 LAST_ADMIN = ("{email} is the last active administrator: make someone else an administrator "
@@ -82,7 +83,9 @@ def update_user(actor: User | None, user_id: int, *, email: str, name: str, role
     changes = {key: [old[key], new[key]] for key in new if old[key] != new[key]}
     if changes:
         user.email, user.name, user.role, user.organization = email, new["name"], role, org
-        record(actor, "user.update", "user", user.id, {"changes": changes})
+        # A change of role is what an assessor looks for: it is its own kind of event.
+        action = "user.role_change" if "role" in changes else "user.update"
+        record(actor, action, "user", user.id, {"email": user.email, "changes": changes})
     return changes
 
 
@@ -96,7 +99,9 @@ def deactivate_user(actor: User | None, user_id: int) -> User:
     if actor is not None and actor.id == user.id:
         raise Conflict("You cannot deactivate your own account; ask another administrator.")
     user.is_active_account = False
-    record(actor, "user.deactivate", "user", user.id, {"email": user.email})
+    revoked = revoke_all_tokens(actor, user, "account deactivated")
+    record(actor, "user.deactivate", "user", user.id,
+           {"email": user.email, "tokens_revoked": revoked})
     return user
 
 

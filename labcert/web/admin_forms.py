@@ -51,7 +51,12 @@ class UserEditForm(FlaskForm):
 
 
 class UserCreateForm(UserEditForm):
-    """A new account with a first password."""
+    """A new account with a first password; no role is preselected (least privilege)."""
+
+    role = SelectField(_l("Role"), choices=[SelectChoice("", _l("Choose a role…")),
+                                            *ROLE_CHOICES],
+                       validators=[DataRequired(_l("Choose the role this person needs: no "
+                                                   "role is given by default."))])
 
     password = PasswordField(_l("First password"), validators=[
         DataRequired(_l("Enter a first password.")), Length(max=200)])

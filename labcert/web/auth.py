@@ -56,7 +56,7 @@ def login() -> str | Response:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        user = accounts.sign_in(form.email.data or "", form.password.data or "", "web")
         if user is None:
             form.password.errors = ["E-mail or password is not right, or the account is inactive."]
         else:

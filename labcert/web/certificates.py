@@ -14,10 +14,16 @@ from labcert.errors import Conflict, ValidationFailed
 from labcert.lifecycles import certificate as lifecycle
 from labcert.runtime import service_settings
 from labcert.services import certificates as service
-from labcert.services.lists import visible_certificates
+from labcert.services.search import CertificateSearch, search_certificates
 from labcert.web.certificate_forms import AmendForm, ReasonForm
 from labcert.web.forms import populate_errors
 from labcert.web.guard import page
+from labcert.web.search_forms import (
+    CertificateSearchForm,
+    kept_filters,
+    page_number,
+    valid_or_empty,
+)
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 VIEWERS = (*STAFF, "manufacturer")
@@ -27,9 +33,19 @@ VIEWERS = (*STAFF, "manufacturer")
 @page(*VIEWERS)
 def index() -> str:
     """List the certificates the user may see."""
-    market = request.args.get("market") or None
-    return render_template("certificates/index.html", today=date.today(), market=market,
-                           certificates=visible_certificates(current_user, market))
+    form = CertificateSearchForm(request.args)
+    form.validate()  # a filter that cannot be read is told beside its field and left out
+    today = date.today()
+    wanted = CertificateSearch(
+        q=valid_or_empty(form, "q"), status=valid_or_empty(form, "status"),
+        market=valid_or_empty(form, "market"),
+        issued_from=None if form.issued_from.errors else form.issued_from.data,
+        issued_to=None if form.issued_to.errors else form.issued_to.data)
+    found = search_certificates(current_user, wanted, today, page_number(request.args))
+    return render_template("certificates/index.html", today=today, found=found,
+                           certificates=found.items, form=form,
+                           query=kept_filters(request.args),
+                           searching=wanted != CertificateSearch())
 
 
 def _detail(number: str, reason_form: ReasonForm | None = None,

@@ -22,6 +22,12 @@ def num(value: Decimal | None) -> str:
     return "" if value is None else fmt(value)
 
 
+def without(values: dict[str, str], *keys: str) -> dict[str, str]:
+    """Return a copy of a query's filters without `keys` (for links that set them anew)."""
+    return {k: v for k, v in values.items() if k not in keys}
+
+
 def init_app(app: Flask) -> None:
     """Register the filters with the app's templates."""
-    app.jinja_env.filters.update(when=when, num=num, market_name=market_name)
+    app.jinja_env.filters.update(when=when, num=num, market_name=market_name,
+                                 without=without)

@@ -21,8 +21,8 @@ from labcert.services.applications import (
     get_application,
     submit_application,
 )
-from labcert.services.lists import visible_applications
 from labcert.services.organizations import organizations_of_kind
+from labcert.services.search import ApplicationSearch, search_applications
 from labcert.web.forms import populate_errors
 from labcert.web.guard import page
 from labcert.web.lab import bp, form_status
@@ -33,6 +33,12 @@ from labcert.web.lab_forms import (
     SubmitForm,
     application_field,
     renamed,
+)
+from labcert.web.search_forms import (
+    ApplicationSearchForm,
+    kept_filters,
+    page_number,
+    valid_or_empty,
 )
 
 VIEWERS = (*sorted(STAFF_ROLES), "manufacturer")
@@ -62,11 +68,16 @@ def manufacturer_choices() -> list[SelectChoice]:
 @page(*VIEWERS)
 def applications() -> str:
     """List the applications the user may see, optionally of one state."""
-    state = request.args.get("state", "")
-    state = state if state in lifecycle.STATES else ""
-    rows = visible_applications(current_user, state or None)
-    return render_template("lab/applications.html", applications=rows, state=state,
-                           states=lifecycle.STATES)
+    form = ApplicationSearchForm(request.args)
+    form.validate()  # a filter that cannot be read is told beside its field and left out
+    state = valid_or_empty(form, "state")
+    wanted = ApplicationSearch(q=valid_or_empty(form, "q"), state=state,
+                               market=valid_or_empty(form, "market"))
+    found = search_applications(current_user, wanted, page_number(request.args))
+    return render_template("lab/applications.html", found=found, applications=found.items,
+                           form=form, state=state, states=lifecycle.STATES,
+                           query=kept_filters(request.args), searching=bool(wanted.q or
+                                                                              wanted.market))
 
 
 @bp.route("/applications/new", methods=["GET", "POST"])
@@ -117,8 +128,9 @@ def submit(application_id: int) -> tuple[str, int] | Response:
     """Send a tested application to review."""
     item = get_application(current_user, application_id)
     if SubmitForm().validate_on_submit():
+        ticked = [int(v) for v in request.form.getlist("acknowledged") if v.isdigit()]
         try:
-            submit_application(current_user, application_id)
+            submit_application(current_user, application_id, acknowledged=ticked)
         except ValidationFailed as error:
             for messages in error.details.values():
                 for message in messages:

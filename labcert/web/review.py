@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from werkzeug import Response
 from wtforms import HiddenField, TextAreaField
 
@@ -14,19 +17,22 @@ from labcert.errors import Conflict, ValidationFailed
 from labcert.models import Application
 from labcert.runtime import service_settings
 from labcert.services.applications import get_application
-from labcert.services.lists import visible_applications
-from labcert.services.review import approve, entered_results, reject
+from labcert.services.review import approve, entered_results, plan_approval, reject
+from labcert.services.search import review_queue
 from labcert.web.forms import populate_errors
 from labcert.web.guard import page
 from labcert.web.lab_context import page_context
+from labcert.web.search_forms import QueueSearchForm, kept_filters, page_number, valid_or_empty
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 
 class ApproveForm(FlaskForm):
-    """Approve; `version` is the application version the reviewer saw."""
+    """Approve; `version` is the application version the reviewer saw, `confirm` says they
+    saw the certificates that will be signed."""
 
     version = HiddenField()
+    confirm = HiddenField()
 
 
 class RejectForm(FlaskForm):
@@ -50,8 +56,14 @@ def oldest_first(applications: list[Application]) -> list[Application]:
 @page("reviewer")
 def queue() -> str:
     """List the submitted applications, oldest first."""
-    rows = oldest_first(visible_applications(current_user, "submitted"))
-    return render_template("review/queue.html", applications=rows)
+    form = QueueSearchForm(request.args)
+    form.validate()  # a filter that cannot be read is told beside its field and left out
+    found = review_queue(current_user, q=valid_or_empty(form, "q"),
+                         market=valid_or_empty(form, "market"),
+                         page=page_number(request.args))
+    return render_template("review/queue.html", found=found, applications=found.items,
+                           form=form, query=kept_filters(request.args),
+                           searching=bool(form.q.data or form.market.data))
 
 
 def render_review(application: Application, *, reject_form: RejectForm | None = None,
@@ -76,22 +88,42 @@ def application(application_id: int) -> tuple[str, int]:
     return render_review(get_application(current_user, application_id))
 
 
-@bp.route("/applications/<int:application_id>/approve", methods=["POST"])
+def issued_message(number: str, certificates: list[Any]) -> Markup:
+    """Say the application is approved, linking each certificate issued."""
+    links = Markup(", ").join(
+        Markup('<a href="{}">{}</a>').format(url_for("certificates.show", number=c.number),
+                                             c.number) for c in certificates)
+    sentence = escape(_("Application %(number)s is approved. Certificates: %(issued)s.",
+                        number="%(number)s", issued="%(issued)s"))
+    return sentence % {"number": number, "issued": links or _("none yet")}
+
+
+def render_confirmation(application_id: int, *, conflict: str | None = None,
+                        status: int = 200) -> tuple[str, int]:
+    """Render what approving would sign now, with the form that confirms it."""
+    plan = plan_approval(current_user, application_id, settings=service_settings())
+    form = ApproveForm(formdata=None, version=str(plan.application.version), confirm="yes")
+    return render_template("review/approve.html", plan=plan, application=plan.application,
+                           approve_form=form, conflict=conflict), status
+
+
+@bp.route("/applications/<int:application_id>/approve", methods=["GET", "POST"])
 @page("reviewer")
 def approve_application(application_id: int) -> tuple[str, int] | Response:
-    """Approve and issue a certificate for every passing market; 409 if it changed meanwhile."""
+    """GET: the certificates approving would sign (market, verdict, validity), to confirm.
+    POST with the confirmation: approve and issue them; 409 if the application changed."""
     item = get_application(current_user, application_id)
+    if request.method == "GET":
+        return render_confirmation(application_id)
     form = ApproveForm()
-    if not form.validate_on_submit():
-        return redirect(url_for("review.application", application_id=application_id))
+    if not form.validate_on_submit() or form.confirm.data != "yes":
+        return redirect(url_for("review.approve_application", application_id=application_id))
     try:
         approval = approve(current_user, application_id, settings=service_settings(),
                            expected_version=_version(form))
     except Conflict as error:
-        return render_review(item, conflict=error.message, status=409)
-    issued = ", ".join(c.number for c in approval.certificates) or "none yet"
-    flash(_("Application %(number)s is approved. Certificates: %(issued)s.",
-            number=item.number, issued=issued), "success")
+        return render_confirmation(application_id, conflict=error.message, status=409)
+    flash(issued_message(item.number, approval.certificates), "success")
     for market in approval.not_issued:
         flash(_("No certificate for %(market)s (%(verdict)s): %(reason)s",
                 market=market["market"], verdict=market["verdict"], reason=market["reason"]),

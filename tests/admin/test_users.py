@@ -95,7 +95,8 @@ def test_an_administrator_edits_role_and_organisation_with_an_audit_event(client
     assert response.status_code == 302
     db.session.refresh(user)
     assert (user.name, user.role, user.organization_id) == ("New Name", "manufacturer", maker.id)
-    [event] = events("user.update")
+    [event] = events("user.role_change")
+    assert events("user.update") == []
     assert event.actor == admin.email
     assert event.data["changes"] == {"name": ["Old Name", "New Name"],
                                      "role": ["technician", "manufacturer"],

@@ -207,9 +207,17 @@ def test_a_reviewer_approves_it_and_a_certificate_is_issued_for_pk_pta(
     decision = page.get_by_role("region", name="Decision")
     expect(decision).to_contain_text("a certificate will be issued")
     screens.take(page, "reviewer-decision", guide="reviewer-decision")
-    decision.get_by_role("button", name="Approve and issue 1 certificate").click()
+    decision.get_by_role("link", name="Approve and issue 1 certificate…").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Confirm the approval")
+    plan = page.get_by_role("table", name="Certificates to be signed")
+    expect(plan).to_contain_text("pk-pta@")
+    expect(plan).to_contain_text("valid until")
+    screens.take(page, "reviewer-confirm", guide="reviewer-confirm")
+    page.get_by_role("button", name="Sign and issue 1 certificate").click()
 
     journey.certificate = flash(page, r"approved\. Certificates: (LC-\d{4}-\d{6})\.$").group(1)
+    expect(page.locator(".flash").first.get_by_role("link", name=journey.certificate)
+           ).to_have_attribute("href", f"/certificates/{journey.certificate}")
     screens.take(page, "reviewer-approved", guide="reviewer-approved")
 
 
@@ -333,7 +341,9 @@ def test_an_administrator_finds_the_journey_in_an_intact_audit_chain(
     page.get_by_role("button", name="Verify the whole chain now").click()
     expect(page.get_by_role("status")).to_contain_text("Chain intact")
     events = page.get_by_role("table", name="Audit events")
-    expect(events.get_by_role("cell", name="certificate.suspend", exact=True)).to_be_visible()
+    expect(events.get_by_text(re.compile(rf"suspended {journey.certificate}: "))).to_be_visible()
+    expect(events.get_by_text(re.compile(r"approved APP-\d{4}-\d{5} and issued "
+                                         + journey.certificate))).to_be_visible()
     screens.take(page, "admin-audit", guide="admin-audit")
 
 

@@ -80,6 +80,9 @@ JSON_REQUESTS: dict[str, Callable[[World, dict[str, Any]], Request]] = {
     # the only field, an integer version, is refused with 422 for every probe before that.
     "api_review.approve": lambda w, s: (
         "reviewer", f"/api/v1/applications/{w.application_id}/approve", {"version": None}),
+    "api_applications.submit": lambda w, s: (
+        "technician", f"/api/v1/applications/{application_in_testing(w)}/submit",
+        {"acknowledged": [0]}),
     "api_review.reject": lambda w, s: (
         "reviewer", f"/api/v1/applications/{application_in_testing(w, submit=True)}/reject",
         {"reasons": ["probe reason"], "version": None}),

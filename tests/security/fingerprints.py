@@ -16,8 +16,10 @@ from labcert.extensions import db
 
 # Rows that may change on any request by design: every public verification is logged.
 LOGGED_ON_READ = frozenset({"verification_log"})
+# Rows a refused request adds by design: refusals (403, 409) and failed sign-ins are audited.
+AUDITED_ON_REFUSAL = LOGGED_ON_READ | {"audit_event", "audit_head"}
 _watchers: dict[str, sqlite3.Connection] = {}
-_last: dict[str, tuple[int, dict[str, str]]] = {}
+_last: dict[tuple[str, frozenset[str]], tuple[int, dict[str, str]]] = {}
 
 
 def fingerprint(ignore: frozenset[str] = LOGGED_ON_READ) -> dict[str, str]:
@@ -27,8 +29,9 @@ def fingerprint(ignore: frozenset[str] = LOGGED_ON_READ) -> dict[str, str]:
     path = db.engine.url.database or ""
     watcher = _watchers.get(path) or _watchers.setdefault(path, sqlite3.connect(path))
     version = watcher.execute("PRAGMA data_version").fetchone()[0]
-    if path in _last and _last[path][0] == version:
-        return dict(_last[path][1])
+    key = (path, ignore)
+    if key in _last and _last[key][0] == version:
+        return dict(_last[key][1])
     connection = db.session.connection()
     digests = {}
     for table in db.metadata.sorted_tables:
@@ -36,13 +39,14 @@ def fingerprint(ignore: frozenset[str] = LOGGED_ON_READ) -> dict[str, str]:
             rows = connection.exec_driver_sql(f'SELECT * FROM "{table.name}" ORDER BY rowid')
             digests[table.name] = hashlib.sha256(repr(rows.fetchall()).encode()).hexdigest()
     db.session.rollback()
-    _last[path] = (version, digests)
+    _last[key] = (version, digests)
     return dict(digests)
 
 
-def changed_tables(before: dict[str, str]) -> list[str]:
-    """Name the tables whose rows differ from `before`."""
-    after = fingerprint()
+def changed_tables(before: dict[str, str],
+                   ignore: frozenset[str] = LOGGED_ON_READ) -> list[str]:
+    """Name the tables whose rows differ from `before` (taken with the same `ignore`)."""
+    after = fingerprint(ignore)
     return sorted(name for name, digest in after.items() if before.get(name) != digest)
 
 

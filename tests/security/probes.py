@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.security.fingerprints import changed_tables, fingerprint
+from tests.security.fingerprints import AUDITED_ON_REFUSAL, changed_tables, fingerprint
 
 PROBES = {
     "sql": "' OR 1=1 --",
@@ -60,24 +60,26 @@ def variants(body: Any, probe: str, path: str = "") -> Iterator[tuple[str, Any]]
 
 @dataclass
 class Verdicts:
-    """Every answer to a probe, judged: below 500, and a 4xx stores nothing."""
+    """Every answer to a probe, judged: below 500, and a 4xx stores nothing (but the audit
+    event that records a refusal or a failed sign-in)."""
 
     problems: list[str] = field(default_factory=list)
-    _before: dict[str, str] = field(default_factory=fingerprint, repr=False)
+    _before: dict[str, str] = field(
+        default_factory=lambda: fingerprint(AUDITED_ON_REFUSAL), repr=False)
 
     def judge(self, what: str, response: Any) -> None:
         """Record what is wrong with one answer; the fingerprint moves on."""
         status = response.status_code
-        after = fingerprint()
+        after = fingerprint(AUDITED_ON_REFUSAL)
         if status >= 500:
             self.problems.append(f"{what}: {status}")
         elif status >= 400 and after != self._before:
             self.problems.append(f"{what}: {status} but stored to "
-                                 f"{changed_tables(self._before)}")
+                                 f"{changed_tables(self._before, AUDITED_ON_REFUSAL)}")
         if response.mimetype == "text/html" and SCRIPT in response.get_data(as_text=True):
             self.problems.append(f"{what}: the script probe is in the page unescaped")
         self._before = after
 
     def restart(self) -> None:
         """Take the fingerprint again after setting up objects between probes."""
-        self._before = fingerprint()
+        self._before = fingerprint(AUDITED_ON_REFUSAL)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from labcert.extensions import db
-from labcert.models import Application
+from labcert.models import Application, AuditEvent
 from labcert.services.review import reject
 from tests.factories import make_organization, make_user
 from tests.web.conftest import (
@@ -159,6 +161,45 @@ def test_a_rejected_application_shows_the_reviewers_reasons_as_the_next_step(
     page = text(client.get(f"/lab/applications/{application.id}"))
     next_step = page.split('id="next-h"', 1)[1].split("</section>", 1)[0]
     assert "Sent back by" in next_step and "Retest ESD at 8 kV air." in next_step
+
+
+def test_resubmitting_after_a_rejection_needs_every_reason_ticked(client, sign_in) -> None:
+    technician = make_user("technician")
+    application = make_submitted_application(technician)
+    reasons = ["Retest ESD at 8 kV air.", "Photo of the label is missing."]
+    reject(make_user("reviewer"), application.id, reasons)
+    sign_in(technician)
+    page = client.get(f"/lab/applications/{application.id}").get_data(as_text=True)
+    assert page.count('name="acknowledged"') == 2 and 'form="submit-form"' in page
+    response = client.post(f"/lab/applications/{application.id}/submit",
+                           data={"acknowledged": ["0"]})
+    assert response.status_code == 422
+    refused = text(response)
+    assert "Confirm you addressed each reason" in refused
+    assert "Photo of the label is missing." in refused.split("not yet confirmed", 1)[1]
+    assert db.session.get(Application, application.id).state == "testing"
+    response = client.post(f"/lab/applications/{application.id}/submit",
+                           data={"acknowledged": ["0", "1"]})
+    assert response.status_code == 302
+    assert db.session.get(Application, application.id).state == "submitted"
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "application.submit").order_by(AuditEvent.seq.desc())).first()
+    assert event.data["acknowledged"] == [0, 1]
+
+
+def test_the_api_names_the_reasons_not_acknowledged(client, api) -> None:
+    technician = make_user("technician")
+    application = make_submitted_application(technician)
+    reject(make_user("reviewer"), application.id, ["Retest ESD at 8 kV air."])
+    caller = api(technician)
+    body = caller.get(f"/api/v1/applications/{application.id}").get_json()
+    assert body["rejection_reasons"] == ["Retest ESD at 8 kV air."]
+    response = caller.post(f"/api/v1/applications/{application.id}/submit", json={})
+    assert response.status_code == 422
+    assert "Retest ESD" in response.get_json()["details"]["acknowledged"][0]
+    response = caller.post(f"/api/v1/applications/{application.id}/submit",
+                           json={"acknowledged": [0]})
+    assert response.status_code == 200 and response.get_json()["state"] == "submitted"
 
 
 def test_an_unknown_application_is_a_404(client, sign_in) -> None:

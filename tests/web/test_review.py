@@ -48,7 +48,7 @@ def test_the_review_page_shows_the_evaluation_per_market_with_reasons(client, si
     assert "12 mg/kg = 12 ppm ≤ 100 \N{MINUS SIGN} U(4) = 96 → pass" in page
     assert "Submitted for review" in page and "<code>rohs.pb</code>" in page
     assert "You cannot approve" not in page
-    assert f'action="/review/applications/{application.id}/approve"' in page
+    assert f'href="/review/applications/{application.id}/approve"' in page
 
 
 def test_approving_records_the_evaluation_and_leaves_the_queue(client, sign_in) -> None:
@@ -56,7 +56,7 @@ def test_approving_records_the_evaluation_and_leaves_the_queue(client, sign_in) 
     sign_in.new("reviewer")
     version = _version(text(client.get(f"/review/applications/{application.id}")))
     response = client.post(f"/review/applications/{application.id}/approve",
-                           data={"version": version})
+                           data={"version": version, "confirm": "yes"})
     assert response.status_code == 302
     assert db.session.get(Application, application.id).state == "approved"
     assert db.session.scalars(select(Evaluation)).one().verdict == "pass"
@@ -79,9 +79,12 @@ def test_a_reviewer_who_entered_results_is_told_before_and_refused_with_403(
     page = text(client.get(f"/review/applications/{application.id}"))
     assert "You cannot approve this application." in page
     assert "You entered 1 of its result" in page and "four-eyes" in page
-    assert f'action="/review/applications/{application.id}/approve"' not in page
+    assert f'href="/review/applications/{application.id}/approve"' not in page
+    confirmation = text(client.get(f"/review/applications/{application.id}/approve"))
+    assert "You cannot approve this application." in confirmation
+    assert "Sign and issue" not in confirmation
     response = client.post(f"/review/applications/{application.id}/approve",
-                           data={"version": _version(page)})
+                           data={"version": _version(page), "confirm": "yes"})
     assert response.status_code == 403
     assert "another reviewer must approve it" in text(response)
     assert db.session.get(Application, application.id).state == "submitted"
@@ -93,9 +96,9 @@ def test_approving_a_stale_version_is_a_409_with_a_clear_message(client, sign_in
     reviewer = sign_in.new("reviewer")
     stale = _version(text(client.get(f"/review/applications/{application.id}")))
     reject(make_user("reviewer"), application.id, ["Photo of the label is missing."])
-    submit_application(technician, application.id)
+    submit_application(technician, application.id, acknowledged=[0])
     response = client.post(f"/review/applications/{application.id}/approve",
-                           data={"version": stale})
+                           data={"version": stale, "confirm": "yes"})
     page = text(response)
     assert response.status_code == 409
     assert "Your decision was not saved" in page and "changed since you opened it" in page
@@ -148,3 +151,28 @@ def test_an_approved_application_lists_its_certificates(client, sign_in) -> None
     for certificate in approval.certificates:
         assert certificate.number in next_step
     assert "badge-valid" in next_step
+
+
+def test_approval_shows_what_will_be_signed_and_needs_the_confirmation(client, sign_in) -> None:
+    application = make_submitted_application()
+    sign_in.new("reviewer")
+    page = text(client.get(f"/review/applications/{application.id}/approve"))
+    assert "1 certificate will be signed" in page
+    assert current_ref("eaeu") in page and "pass" in page
+    assert "valid until" in page and "Sign and issue 1 certificate" in page
+    unconfirmed = client.post(f"/review/applications/{application.id}/approve",
+                              data={"version": _version(page)})
+    assert unconfirmed.status_code == 302
+    assert unconfirmed.headers["Location"].endswith(
+        f"/review/applications/{application.id}/approve")
+    assert db.session.get(Application, application.id).state == "submitted"
+    done = client.post(f"/review/applications/{application.id}/approve",
+                       data={"version": _version(page), "confirm": "yes"})
+    assert done.status_code == 302
+    number = db.session.get(Application, application.id)
+    from labcert.models import Certificate
+
+    certificate = db.session.scalars(select(Certificate)).one()
+    queue = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert f'<a href="/certificates/{certificate.number}">{certificate.number}</a>' in queue
+    assert number.state == "approved"

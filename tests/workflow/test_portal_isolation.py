@@ -26,9 +26,9 @@ def test_another_manufacturer_gets_404_through_the_api(lab, api, approved, path)
 
 
 def test_lists_show_a_manufacturer_only_its_own(lab, api, approved) -> None:
-    assert len(api(lab.maker).get("/api/v1/applications").get_json()) == 1
-    assert api(lab.other_maker).get("/api/v1/applications").get_json() == []
-    assert api(lab.other_maker).get("/api/v1/certificates").get_json() == []
+    assert api(lab.maker).get("/api/v1/applications").get_json()["total"] == 1
+    assert api(lab.other_maker).get("/api/v1/applications").get_json()["items"] == []
+    assert api(lab.other_maker).get("/api/v1/certificates").get_json()["total"] == 0
 
 
 def test_a_manufacturer_applies_only_for_itself(lab, api) -> None:
