@@ -33,12 +33,21 @@ from labcert.services.certificates import find_certificate
 from labcert.services.credentials import check_credential
 from labcert.services.shipment import check_shipment
 from labcert.services.verification import check_qr_token, status_by_number, verify_upload
+from labcert.services.verification_log import checked_by
 from labcert.uploads import UnsupportedUpload, read_limited, read_pdf_upload, read_text_upload
 from labcert.web.forms import populate_errors
 from labcert.web.shipment_words import reason as shipment_reason
 from labcert.web.verify_forms import CredentialForm, NumberForm, PdfForm, ShipmentForm
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
+HISTORY_ROLES = ("exporter",)  # whose checks are kept under their name (their history)
+
+
+@bp.before_request
+def _name_the_exporter() -> None:
+    """A signed-in exporter's checks go into their history; everyone else's stay anonymous."""
+    user = current_user
+    checked_by(user.id if user.is_authenticated and user.role in HISTORY_ROLES else None)
 
 
 def _limit() -> str:
