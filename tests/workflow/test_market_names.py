@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from labcert.rules import load_registry
-from labcert.rules.yamlload import load_yaml
 from labcert.rules.names import market_choices, market_name
+from labcert.rules.yamlload import load_yaml
 from tests.factories import approve
 
 
