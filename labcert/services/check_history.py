@@ -41,6 +41,8 @@ def _answer(channel: str, outcome: str) -> tuple[str, bool]:
     if outcome.startswith("shipment:"):
         covered, _, total = outcome.removeprefix("shipment:").partition("/")
         return f"{covered} of {total} IMEIs covered", covered == total
+    if outcome.startswith("qr_not_genuine:"):
+        return "QR code not genuine", False
     if outcome == "unknown_number":
         return "not registered", False
     if outcome == "not_a_credential":

@@ -32,7 +32,12 @@ from labcert.runtime import service_settings
 from labcert.services.certificates import find_certificate
 from labcert.services.credentials import check_credential
 from labcert.services.shipment import check_shipment
-from labcert.services.verification import check_qr_token, status_by_number, verify_upload
+from labcert.services.verification import (
+    check_qr_token,
+    log_qr_check,
+    status_by_number,
+    verify_upload,
+)
 from labcert.services.verification_log import checked_by
 from labcert.uploads import UnsupportedUpload, read_limited, read_pdf_upload, read_text_upload
 from labcert.web.forms import populate_errors
@@ -91,7 +96,7 @@ def status(number: str) -> tuple[str, int] | str | Response:
     """Show a certificate's status; with ?t= also check the QR code's seal."""
     try:
         answer = status_by_number(number, date.today(), channel="qr" if "t" in request.args
-                                  else "page")
+                                  else "page", log=not request.args.get("t"))
     except NotFound as error:
         return render_template("verify/unknown.html", number=number, message=error.message,
                                **_printed()), 404
@@ -99,6 +104,7 @@ def status(number: str) -> tuple[str, int] | str | Response:
     if request.args.get("t"):
         qr = check_qr_token(find_certificate(answer["number"]), request.args["t"][:600],
                             service_settings())
+        log_qr_check(answer, qr)
     page_html = render_template("verify/status.html", c=answer, qr=qr, json_ld=_json_ld(answer),
                                 **_printed())
     if current_user.is_authenticated:  # the page carries the user's own buttons

@@ -66,3 +66,15 @@ def test_only_exporters_have_a_history_page(client, auth, role) -> None:
 
 def test_a_visitor_is_sent_to_sign_in(client) -> None:
     assert client.get("/verify/history").status_code == 302
+
+
+def test_a_forged_qr_code_is_remembered_as_such_not_as_the_registered_status(
+        client, auth, certificate) -> None:
+    auth.login_as("exporter")
+    client.get(f"/verify/{certificate.number}?t={certificate.qr_token}")
+    client.get(f"/verify/{certificate.number}?t=FORGED0TOKEN")
+    forged, genuine = _history_rows(client.get("/verify/history").get_data(as_text=True))
+    assert "QR code not genuine" in forged and "badge-fail" in forged
+    assert 'badge-pass">valid</span>' in genuine and ">QR code<" in genuine
+    outcomes = [r.outcome for r in db.session.query(VerificationLog).order_by(VerificationLog.id)]
+    assert outcomes == ["valid", "qr_not_genuine:valid"]  # one row per check
