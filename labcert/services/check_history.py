@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from labcert.extensions import db
-from labcert.lifecycles.certificate import IN_FORCE
+from labcert.lifecycles.certificate import IN_FORCE, effective_status
 from labcert.models import Certificate, VerificationLog
 
 MAX_PER_PAGE = 100
@@ -66,8 +66,10 @@ def checks_by(user_id: int, today: date, page: int = 1,
         VerificationLog.at.desc(), VerificationLog.id.desc()).limit(per_page)
         .offset((page - 1) * per_page)))
     numbers = {r.certificate_number for r in rows if r.certificate_number}
-    now = {c.number: c.effective_status(today) for c in db.session.scalars(
-        select(Certificate).where(Certificate.number.in_(numbers)))} if numbers else {}
+    now = {number: effective_status(status, valid_until, today)
+           for number, status, valid_until in db.session.execute(
+               select(Certificate.number, Certificate.status, Certificate.valid_until)
+               .where(Certificate.number.in_(numbers)))} if numbers else {}
     checks = []
     for row in rows:
         answer, ok = _answer(row.channel, row.outcome)
