@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -18,41 +19,48 @@ from labcert.lifecycles.certificate import IN_FORCE, effective_status
 from labcert.models import Certificate, VerificationLog
 
 MAX_PER_PAGE = 100
-KINDS = {"page": "number", "qr": "QR code", "page_pdf": "PDF", "page_shipment": "shipment",
-         "page_credential": "credential", "api": "number (API)", "api_pdf": "PDF (API)",
-         "api_shipment": "shipment (API)"}
 
 
 @dataclass(frozen=True)
 class PastCheck:
-    """One check as the history tells it."""
+    """One check as the history tells it; the page words `answer` in the reader's language.
+
+    `answer` is one of: `status` (a number or QR lookup: `status_then`), `unregistered`,
+    `qr_not_genuine`, `authentic` (a PDF or credential: `status_then`), `not_authentic`,
+    `not_a_credential`, `shipment` (`covered` of `total` IMEIs).
+    """
 
     at: datetime
-    kind: str
+    channel: str
     number: str | None
     market: str | None
     answer: str
     ok_then: bool
+    status_then: str | None
     status_now: str | None
+    covered: int = 0
+    total: int = 0
 
 
-def _answer(channel: str, outcome: str) -> tuple[str, bool]:
-    """Tell a logged outcome in words, and whether it was a good answer then."""
+def _answer(outcome: str) -> dict[str, Any]:
+    """Read a logged outcome: what the answer was, and whether it was a good one."""
     if outcome.startswith("shipment:"):
         covered, _, total = outcome.removeprefix("shipment:").partition("/")
-        return f"{covered} of {total} IMEIs covered", covered == total
-    if outcome.startswith("qr_not_genuine:"):
-        return "QR code not genuine", False
-    if outcome == "unknown_number":
-        return "not registered", False
-    if outcome == "not_a_credential":
-        return "not a credential", False
+        count, of = int(covered or 0), int(total or 0)
+        return {"answer": "shipment", "ok_then": count == of, "covered": count, "total": of,
+                "status_then": None}
+    if outcome in ("unknown_number", "not_a_credential"):
+        return {"answer": "unregistered" if outcome == "unknown_number" else outcome,
+                "ok_then": False, "status_then": None}
     verdict, _, status = outcome.partition(":")
+    if verdict == "qr_not_genuine":
+        return {"answer": verdict, "ok_then": False, "status_then": status}
     if status:  # a PDF or a credential: authentic or not, and the status then
-        if verdict != "authentic":
-            return "not authentic", False
-        return f"authentic, {status}", status == IN_FORCE
-    return outcome, outcome == IN_FORCE  # a number or QR lookup: the status then
+        authentic = verdict == "authentic"
+        return {"answer": "authentic" if authentic else "not_authentic",
+                "ok_then": authentic and status == IN_FORCE,
+                "status_then": status if authentic else None}
+    return {"answer": "status", "ok_then": outcome == IN_FORCE, "status_then": outcome}
 
 
 def checks_by(user_id: int, today: date, page: int = 1,
@@ -70,11 +78,7 @@ def checks_by(user_id: int, today: date, page: int = 1,
            for number, status, valid_until in db.session.execute(
                select(Certificate.number, Certificate.status, Certificate.valid_until)
                .where(Certificate.number.in_(numbers)))} if numbers else {}
-    checks = []
-    for row in rows:
-        answer, ok = _answer(row.channel, row.outcome)
-        checks.append(PastCheck(at=row.at, kind=KINDS.get(row.channel, row.channel),
-                                number=row.certificate_number, market=row.market,
-                                answer=answer, ok_then=ok,
-                                status_now=now.get(row.certificate_number or "")))
+    checks = [PastCheck(at=row.at, channel=row.channel, number=row.certificate_number,
+                        market=row.market, status_now=now.get(row.certificate_number or ""),
+                        **_answer(row.outcome)) for row in rows]
     return checks, total
