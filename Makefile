@@ -16,7 +16,9 @@ PYTEST_PARALLEL ?= -n auto --dist loadfile
 run: sysdeps $(RUN_STAMP)
 	$(BIN)/labcert db upgrade
 	$(BIN)/labcert pki init
-	$(BIN)/labcert seed-demo
+	@# The demo certificates' QR codes and links point where this server answers (unless
+	@# LABCERT_PUBLIC_URL says otherwise); `labcert run` defaults the same way.
+	LABCERT_PUBLIC_URL="$${LABCERT_PUBLIC_URL:-http://$(HOST):$(PORT)}" $(BIN)/labcert seed-demo
 	@echo "LabCert is starting at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
 	$(BIN)/labcert run --host $(HOST) --port $(PORT)
 

@@ -19,10 +19,17 @@ def main() -> None:
 
 
 def _run_with_key_check(*args: object, **kwargs: object) -> object:
-    """Start the development server only if the signing key can be used."""
+    """Start the development server only if the signing key can be used.
+
+    Its public URL defaults to the address it serves (LABCERT_PUBLIC_URL overrides it).
+    """
+    from labcert.public_url import use_served_url
     from labcert.signing import check_signing_key
 
-    check_signing_key(click.get_current_context().ensure_object(ScriptInfo).load_app())
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    check_signing_key(app)
+    use_served_url(app, str(kwargs["host"]), int(kwargs["port"]),  # type: ignore[call-overload]
+                   https=kwargs.get("cert") is not None)
     return run_command.callback(*args, **kwargs)  # type: ignore[misc]
 
 

@@ -24,8 +24,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     values = dict(settings.DEFAULTS)
-    values.update(settings.from_environment(os.environ))
+    environment = settings.from_environment(os.environ)
+    values.update(environment)
     values.update(overrides or {})
+    # Whether someone chose the public URL (labcert/public_url.py warns or defaults if not).
+    values.setdefault("PUBLIC_URL_CONFIGURED", "PUBLIC_URL" in environment
+                      or "PUBLIC_URL" in (overrides or {}))
     app.config.update(settings.resolve(values, Path(app.instance_path)))
 
     from labcert import api, cli, http_cache, http_errors, i18n, jobs, logs, security, web

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from labcert.cli.output import emit, fail, json_option
+from labcert.public_url import public_url_warnings
 from labcert.services.signing_key import key_health
 from labcert.signing import signer_source
 
@@ -25,7 +26,8 @@ def _day(value: Any) -> str:
 
 def _describe(health: dict[str, Any]) -> str:
     info = health["info"]
-    lines = [f"Signing key: {health['source']}",
+    lines = [f"Public URL: {health['public_url']}",
+             f"Signing key: {health['source']}",
              f"  subject      {info['subject']}",
              f"  issuer       {info['issuer']}",
              f"  serial       {info['serial']}",
@@ -60,6 +62,8 @@ def _describe(health: dict[str, Any]) -> str:
 def status(no_probe: bool, as_json: bool) -> None:
     """Show the signing key, level, TSA, key history and renewals due; exit 1 if unusable."""
     health = key_health(signer_source(current_app), datetime.now(UTC), probe=not no_probe)
+    health["public_url"] = current_app.config["PUBLIC_URL"]
+    health["warnings"] = [*public_url_warnings(current_app), *health["warnings"]]
     if health["error"] and not as_json:
         fail(f"no usable signing key: {health['error']}")
     emit(health, "" if health["error"] else _describe(health), as_json)

@@ -25,9 +25,15 @@ def sink_of(app: Flask) -> RedisSink | None:
 
 
 def init_app(app: Flask) -> None:
-    """Make every request of this app log its checks through the app's sink."""
+    """Make every request of this app log its checks through the app's sink, anonymously
+    unless a page names the checker (web/verify.py)."""
     sink = sink_of(app)
-    app.before_request(lambda: verification_log.use_sink(sink))
+
+    def each_request() -> None:
+        verification_log.use_sink(sink)
+        verification_log.checked_by(None)  # a thread's previous request named nobody here
+
+    app.before_request(each_request)
 
 
 def flush() -> str:

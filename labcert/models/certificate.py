@@ -139,9 +139,14 @@ class CertificateCounter(db.Model):
 
 
 class VerificationLog(db.Model):
-    """One verification: when, which certificate, through which channel, with what outcome."""
+    """One verification: when, which certificate, through which channel, with what outcome.
+
+    A check run by a signed-in exporter names them (their history of checks); a public check
+    names nobody. A shipment check names its market.
+    """
 
     __tablename__ = "verification_log"
+    __table_args__ = (Index("ix_verification_log_user_id_at", "user_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -150,6 +155,9 @@ class VerificationLog(db.Model):
     outcome: Mapped[str] = mapped_column(String(40))
     # The Redis stream entry it was flushed from: a flush repeated after a crash adds nothing.
     source_id: Mapped[str | None] = mapped_column(String(40), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",
+                                                           ondelete="SET NULL"))
+    market: Mapped[str | None] = mapped_column(String(40))
 
     def __repr__(self) -> str:
         return f"<VerificationLog {self.channel} {self.certificate_number} {self.outcome}>"

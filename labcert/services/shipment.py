@@ -82,6 +82,6 @@ def check_shipment(market: str, imeis: Sequence[Any], today: date,
     name = market_name(market)
     lines = [_line(i, found.get(i[:8]), name, today) for i in cleaned]
     covered = sum(1 for line in lines if line["covered"])
-    log_check(None, channel, f"shipment:{covered}/{len(lines)}")
+    log_check(None, channel, f"shipment:{covered}/{len(lines)}", market=market_id)
     return {"market": market_id, "market_name": name, "total": len(lines),
             "covered": covered, "not_covered": len(lines) - covered, "items": lines}

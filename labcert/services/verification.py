@@ -46,12 +46,18 @@ def public_status(certificate: Certificate, today: date) -> dict[str, Any]:
     }
 
 
-def status_by_number(number: str, today: date, channel: str = "number") -> dict[str, Any]:
-    """Answer 'is this certificate registered and in force?' for a number."""
+def status_by_number(number: str, today: date, channel: str = "number",
+                     log: bool = True) -> dict[str, Any]:
+    """Answer 'is this certificate registered and in force?' for a number.
+
+    With log=False a found certificate's lookup is not logged: the caller logs the whole check
+    (a QR code: `log_qr_check`, once its seal is checked too).
+    """
     cache = answer_cache.current()
     hit = cache.get(number.strip(), today) if cache is not None else None
     if hit is not None:
-        log_check(hit[0]["number"], channel, hit[0]["status"])
+        if log:
+            log_check(hit[0]["number"], channel, hit[0]["status"])
         return hit[0]
     certificate = find_certificate(number)
     if certificate is None:
@@ -60,7 +66,8 @@ def status_by_number(number: str, today: date, channel: str = "number") -> dict[
                        "Check the number printed at the top of the certificate; a certificate "
                        "that is not in this register was not issued by this lab.")
     answer = public_status(certificate, today)
-    log_check(certificate.number, channel, answer["status"])
+    if log:
+        log_check(certificate.number, channel, answer["status"])
     if cache is not None:
         cache.put(certificate.number, today, answer)
     return answer
@@ -90,6 +97,12 @@ def check_qr_token(certificate: Certificate, token: str, settings: ServiceSettin
                               "registered certificate.", facts)
     return QrCheck(True, "The QR code carries the lab's seal over this certificate's facts.",
                    facts)
+
+
+def log_qr_check(answer: dict[str, Any], qr: QrCheck) -> None:
+    """Log a QR code check once: the status, or that the code was not the lab's seal."""
+    outcome = answer["status"] if qr.ok else f"qr_not_genuine:{answer['status']}"
+    log_check(answer["number"], "qr", outcome)
 
 
 def _registered(checked: PdfCheck, data: bytes, keys: VerificationKeys,

@@ -23,6 +23,7 @@ from sqlalchemy import insert, select
 
 from labcert.extensions import db
 from labcert.models import VerificationLog
+from labcert.services.verification_log import Row
 
 log = logging.getLogger("labcert.verification")
 COUNTER_DAYS = 90  # the per-day counters live this long in Redis
@@ -42,18 +43,19 @@ class RedisSink:
         self.client, self.maxlen, self.batch, self.seconds = client, maxlen, batch, seconds
         self.stream = f"{prefix}verify:log"
         self.counter = f"{prefix}verify:count:"
-        self._held: list[tuple[datetime, str, str, str]] = []
-        self._returned: list[tuple[datetime, str, str, str]] = []
+        self._held: list[Row] = []
+        self._returned: list[Row] = []
         self._down_until = 0.0
         self._lock = threading.Lock()
         self._pusher_pid: int | None = None
 
-    def add(self, number: str | None, channel: str, outcome: str, at: datetime) -> None:
+    def add(self, number: str | None, channel: str, outcome: str, at: datetime,
+            user_id: int | None = None, market: str | None = None) -> None:
         """Count and record one lookup (sent with the next batch); SinkDown if Redis is away."""
         if time.monotonic() < self._down_until:
             raise SinkDown("Redis did not answer a moment ago")
         with self._lock:
-            self._held.append((at, number or "", channel, outcome))
+            self._held.append((at, number, channel, outcome, user_id, market))
             full = len(self._held) >= self.batch
         if full:
             try:
@@ -72,11 +74,13 @@ class RedisSink:
         try:
             pipe = self.client.pipeline(transaction=False)
             days: dict[str, int] = {}
-            for at, number, channel, outcome in held:
+            for at, number, channel, outcome, user_id, market in held:
                 day = self.counter + at.date().isoformat()
                 days[day] = days.get(day, 0) + 1
-                pipe.xadd(self.stream, {"at": at.isoformat(), "number": number,
-                                        "channel": channel, "outcome": outcome},
+                pipe.xadd(self.stream, {"at": at.isoformat(), "number": number or "",
+                                        "channel": channel, "outcome": outcome,
+                                        "user": "" if user_id is None else str(user_id),
+                                        "market": market or ""},
                           maxlen=self.maxlen, approximate=True)
             for day, count in days.items():
                 pipe.incrby(day, count)
@@ -93,12 +97,11 @@ class RedisSink:
             raise
         return len(held)
 
-    def take_returned(self) -> list[tuple[datetime, str | None, str, str]]:
+    def take_returned(self) -> list[Row]:
         """Hand back the lookups a failed push could not send (for the database)."""
         with self._lock:
             returned, self._returned = self._returned, []
-        return [(at, number or None, channel, outcome)
-                for at, number, channel, outcome in returned]
+        return returned
 
     def _start_pusher(self) -> None:
         self._pusher_pid = os.getpid()
@@ -128,7 +131,10 @@ class RedisSink:
                 VerificationLog.source_id.in_(ids))))
             rows = [{"at": datetime.fromisoformat(f["at"]),
                      "certificate_number": f["number"] or None, "channel": f["channel"],
-                     "outcome": f["outcome"], "source_id": entry_id}
+                     "outcome": f["outcome"], "source_id": entry_id,
+                     # entries written before checks named their exporter have neither field
+                     "user_id": int(f["user"]) if f.get("user") else None,
+                     "market": f.get("market") or None}
                     for entry_id, f in entries if entry_id not in known]
             if rows:
                 db.session.execute(insert(VerificationLog), rows)

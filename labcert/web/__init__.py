@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         admin,
         auth,
         certificates,
+        check_history,
         criteria,
         did,
         filters,
@@ -60,6 +61,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(wellknown.bp)
     app.register_blueprint(did.bp)
     app.register_blueprint(certificates.bp)
+    app.register_blueprint(check_history.bp)
     app.register_blueprint(verify.bp)
     app.register_blueprint(watches.bp)
     app.register_blueprint(notifications.bp)

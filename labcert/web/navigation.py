@@ -32,7 +32,8 @@ NAV = {
                      (_l("Certificates"), "certificates.index"),
                      (_l("Criteria"), "criteria.index")),
     "exporter": ((_l("Home"), "home.dashboard"), (_l("Verify"), "verify.index"),
-                 (_l("Shipment check"), "verify.shipment"), (_l("Watched"), "watches.index")),
+                 (_l("Shipment check"), "verify.shipment"),
+                 (_l("My checks"), "check_history.index"), (_l("Watched"), "watches.index")),
 }
 NAV = {role: (*entries, (_l("Account"), "account.index")) for role, entries in NAV.items()}
 PUBLIC_NAV = ((_l("Verify a certificate"), "verify.index"),

@@ -32,13 +32,27 @@ from labcert.runtime import service_settings
 from labcert.services.certificates import find_certificate
 from labcert.services.credentials import check_credential
 from labcert.services.shipment import check_shipment
-from labcert.services.verification import check_qr_token, status_by_number, verify_upload
+from labcert.services.verification import (
+    check_qr_token,
+    log_qr_check,
+    status_by_number,
+    verify_upload,
+)
+from labcert.services.verification_log import checked_by
 from labcert.uploads import UnsupportedUpload, read_limited, read_pdf_upload, read_text_upload
 from labcert.web.forms import populate_errors
 from labcert.web.shipment_words import reason as shipment_reason
 from labcert.web.verify_forms import CredentialForm, NumberForm, PdfForm, ShipmentForm
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
+HISTORY_ROLES = ("exporter",)  # whose checks are kept under their name (their history)
+
+
+@bp.before_request
+def _name_the_exporter() -> None:
+    """A signed-in exporter's checks go into their history; everyone else's stay anonymous."""
+    user = current_user
+    checked_by(user.id if user.is_authenticated and user.role in HISTORY_ROLES else None)
 
 
 def _limit() -> str:
@@ -82,7 +96,7 @@ def status(number: str) -> tuple[str, int] | str | Response:
     """Show a certificate's status; with ?t= also check the QR code's seal."""
     try:
         answer = status_by_number(number, date.today(), channel="qr" if "t" in request.args
-                                  else "page")
+                                  else "page", log=not request.args.get("t"))
     except NotFound as error:
         return render_template("verify/unknown.html", number=number, message=error.message,
                                **_printed()), 404
@@ -90,6 +104,7 @@ def status(number: str) -> tuple[str, int] | str | Response:
     if request.args.get("t"):
         qr = check_qr_token(find_certificate(answer["number"]), request.args["t"][:600],
                             service_settings())
+        log_qr_check(answer, qr)
     page_html = render_template("verify/status.html", c=answer, qr=qr, json_ld=_json_ld(answer),
                                 **_printed())
     if current_user.is_authenticated:  # the page carries the user's own buttons

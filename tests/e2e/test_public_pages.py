@@ -196,3 +196,32 @@ def test_scanning_a_qr_code_checks_it_here_whatever_host_it_names(
                   f"https://look-alike.example/verify/{number.lower()}?t=FORGED0TOKEN")
     page.wait_for_url(re.compile(re.escape(f"{lab.url}/verify/{number}?t=FORGED0TOKEN")))
     expect(page.locator(".verdict").first).to_contain_text("QR code not genuine")
+
+
+EXPORTER = ("export@khi.example", "demo-export-2026")  # services/demo.py
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
+def test_an_exporter_finds_the_checks_they_ran_under_my_checks(
+        sign_in: Callable[[str, str], Page], screens: Screens, viewport: dict[str, int],
+        number: str) -> None:
+    page = sized(sign_in(*EXPORTER), viewport)
+    page.goto(f"/verify/{number}")
+    expect(page.get_by_role("status").first).to_contain_text("In force")
+    page.goto("/verify/shipment")
+    page.get_by_label("Destination market").select_option(label="Pakistan — PTA type approval")
+    page.get_by_label("IMEIs (one per line)").fill("\n".join(SHIPMENT[:2]))
+    page.get_by_role("button", name="Check the shipment").click()
+    expect(page.get_by_role("heading", name=re.compile("1 of 2 covered"))).to_be_visible()
+    page.goto("/verify/history")
+    rows = page.locator("table.history tbody tr")
+    expect(rows.first).to_contain_text("1 of 2 IMEIs covered")
+    expect(rows.first).to_contain_text("Pakistan — PTA type approval")
+    expect(rows.nth(1).locator('td[data-label="What"]')).to_have_text(number)
+    expect(rows.nth(1).locator('td[data-label="Answer then"]')).to_have_text("valid")
+    expect(rows.nth(1).locator('td[data-label="Status now"]')).to_contain_text("valid")
+    for label in ("Answer then", "Status now"):
+        box = rows.first.locator(f'td[data-label="{label}"]').bounding_box()
+        assert box is not None and box["x"] + box["width"] <= viewport["width"]
+    if viewport == PHONE:
+        screens.take(page, "verifier-history-phone", guide="verifier-history")

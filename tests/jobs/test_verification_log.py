@@ -51,7 +51,27 @@ def test_lookups_write_nothing_to_the_database_until_the_flush_moves_them_once(
     assert schedule.run_frequent("verification_log.flush").outcome.startswith("0 checks")
     assert _rows() == expected and sink.backlog() == 0
     columns = {c.name for c in VerificationLog.__table__.columns}
-    assert columns == {"id", "at", "certificate_number", "channel", "outcome", "source_id"}
+    assert columns == {"id", "at", "certificate_number", "channel", "outcome", "source_id",
+                       "user_id", "market"}
+    assert db.session.scalar(select(func.count()).select_from(VerificationLog).where(
+        VerificationLog.user_id.is_not(None))) == 0  # public checks name nobody
+
+
+def test_an_exporters_checks_reach_the_table_through_redis_with_their_name(
+        app, client, auth, number) -> None:
+    exporter = auth.login_as("exporter")
+    assert client.get(f"/verify/{number}").status_code == 200
+    assert client.post("/verify/shipment", data={"market": "pk-pta",
+                                                 "imeis": "352099001761481\n"}).status_code == 200
+    auth.logout()
+    assert client.get(f"/verify/{number}").status_code == 200  # anonymous, same thread
+    assert _rows() == []  # still in Redis
+    assert schedule.run_frequent("verification_log.flush").outcome.startswith("3 checks")
+    db.session.expire_all()
+    rows = db.session.scalars(select(VerificationLog).order_by(VerificationLog.id)).all()
+    assert [(r.channel, r.user_id, r.market) for r in rows] == [
+        ("page", exporter.id, None), ("page_shipment", exporter.id, "pk-pta"),
+        ("page", None, None)]
 
 
 def test_a_flush_cut_short_after_its_insert_adds_nothing_twice(app, client, number,

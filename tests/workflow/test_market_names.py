@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from labcert.rules import load_registry
 from labcert.rules.names import market_choices, market_name
+from labcert.rules.yamlload import load_yaml
 from tests.factories import approve
 
 
@@ -20,8 +22,9 @@ def certificate(lab):
 
 def test_every_shipped_set_names_its_country_and_scheme() -> None:
     for cs in load_registry().all():
-        assert cs.country and cs.scheme, cs.ref
-        assert cs.name == f"{cs.country} — {cs.scheme}"
+        data = load_yaml(Path(cs.file).read_text(encoding="utf-8"), cs.file)
+        assert data.get("country") and data.get("scheme"), f"{cs.file}: add country and scheme"
+        assert cs.name == f"{data['country']} — {data['scheme']}"
     assert market_name("pk-pta") == "Pakistan — PTA type approval"
     assert market_name("eu-red@2025.01") == "European Union — Radio Equipment Directive"
     assert market_name("mars") == "mars"  # unknown: shown as given, never an error
