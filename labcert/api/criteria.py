@@ -222,8 +222,15 @@ class ImpactQuerySchema(Schema):
 @bp.arguments(ImpactQuerySchema, location="query")
 @bp.response(200, ImpactSchema)
 def impact_report(query: dict[str, Any], ref: str) -> dict[str, Any]:
-    """Return the latest impact analysis of 'id@version' (analysed now if there is none yet)."""
-    run = impact_runs.latest(ref, done=True) or _analyse_now(ref)
+    """Return the latest finished impact analysis of 'id@version' (analysed now if none ran)."""
+    run = impact_runs.latest(ref, done=True)
+    if run is None:
+        pending = impact_runs.latest(ref)
+        if pending is not None and pending.state in ("queued", "running"):
+            raise Conflict(f"The first analysis of {ref} is {pending.state} ({pending.done} of "
+                           f"{pending.total} certificates); ask again shortly.",
+                           {"state": [pending.state]})
+        run = _analyse_now(ref)
     report = impact_runs.report_of(run)
     report["certificates"] = impact.filtered(report, query.get("impact"))
     return report

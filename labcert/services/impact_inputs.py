@@ -38,7 +38,8 @@ _REF = re.compile(r'"ref":\s*"([^"]+)"')  # result refs named anywhere in a snap
 RESULT_COLUMNS = (TestResult.id, TestResult.application_id, TestResult.sample_id,
                   TestResult.test_code, TestResult.value, TestResult.observation,
                   TestResult.unit, TestResult.uncertainty, TestResult.uncertainty_pct,
-                  TestResult.k, TestResult.conditions, TestResult.instrument_id,
+                  TestResult.k, cast(TestResult.conditions, Text).label("conditions_text"),
+                  TestResult.instrument_id,
                   TestResult.tested_at, TestResult.superseded_by_id)
 
 
@@ -71,11 +72,21 @@ def batches(ids: Sequence[int], size: int = BATCH) -> Iterator[list[Subject]]:
         yield load_subjects(ids[start:start + size])
 
 
-def _result(row: Any, imeis: dict[int, str], tags: dict[int, str]) -> Result:
+def _conditions(text: str | None, seen: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Decode a result's conditions once per distinct text (they recur across applications)."""
+    if not text:
+        return {}
+    if text not in seen:
+        seen[text] = json.loads(text) or {}
+    return dict(seen[text])
+
+
+def _result(row: Any, imeis: dict[int, str], tags: dict[int, str],
+            seen: dict[str, dict[str, Any]]) -> Result:
     return Result(test=row.test_code, value=row.value, observation=row.observation,
                   unit=row.unit, uncertainty=row.uncertainty,
                   uncertainty_pct=row.uncertainty_pct, k=row.k,
-                  conditions=dict(row.conditions or {}),
+                  conditions=_conditions(row.conditions_text, seen),
                   sample_imei=imeis.get(row.sample_id or 0),
                   instrument=tags.get(row.instrument_id or 0), tested_at=row.tested_at,
                   ref=str(row.id), is_superseded=row.superseded_by_id is not None)
@@ -130,9 +141,11 @@ def load_subjects(ids: Sequence[int]) -> list[Subject]:
     follow_ups = dict(db.session.execute(select(Application.id, Application.follow_up).where(
         Application.id.in_(app_ids), Application.follow_up.is_not(None))).all())
     carried = carried_ids(follow_ups.values())
-    rows = list(db.session.execute(select(*RESULT_COLUMNS).where(
-        TestResult.application_id.in_(app_ids) | TestResult.id.in_(carried))
-        .order_by(TestResult.id)))
+    wanted = TestResult.application_id.in_(app_ids)
+    if carried:  # an OR with an empty list would keep SQLite from using the index
+        wanted = wanted | TestResult.id.in_(carried)
+    rows = list(db.session.execute(select(*RESULT_COLUMNS).where(wanted)
+                                   .order_by(TestResult.id)))
     sample_rows = list(db.session.execute(select(Sample.id, Sample.application_id, Sample.imei)
                                           .where(Sample.application_id.in_(app_ids))
                                           .order_by(Sample.id)))
@@ -147,12 +160,12 @@ def load_subjects(ids: Sequence[int]) -> list[Subject]:
     app_imeis: dict[int, list[str]] = defaultdict(list)
     for sample in sample_rows:
         app_imeis[sample.application_id].append(sample.imei)
-    subjects = []
+    subjects, seen = [], {}  # type: list[Subject], dict[str, dict[str, Any]]
     for cert in certs:
         own = by_app.get(cert.application_id, [])
         extra = [by_id[i] for i in (follow_ups.get(cert.application_id) or {}).get("carried", [])
                  if i in by_id]
-        results = [_result(r, imeis, tags) for r in [*own, *extra]]
+        results = [_result(r, imeis, tags, seen) for r in [*own, *extra]]
         known = {r.ref for r in results if r.ref}
         if set(_REF.findall(cert.snapshot_text or "")) - known:  # parse only when it adds one
             results += snapshot_results(json.loads(cert.snapshot_text), known)

@@ -81,7 +81,8 @@ def test_an_unaffected_certificate_needs_no_follow_up(eu_lab, published_next):
         follow_up.open_follow_up(lab.maker, old.number, NEXT, service_settings().today())
 
 
-def test_the_api_opens_a_follow_up_for_the_draft_judged_by_the_version_in_force(eu_lab, api):
+def test_the_api_opens_a_follow_up_for_the_draft_judged_by_the_version_in_force(
+        eu_lab, api, client, auth):
     old = certify(eu_lab, "G-DRAFT", eu_items(eu_lab))
     response = api(eu_lab.technician).post(f"/api/v1/certificates/{old.number}/follow-up",
                                            json={"criteria_set": "eu-red@2027.01"})
@@ -95,3 +96,6 @@ def test_the_api_opens_a_follow_up_for_the_draft_judged_by_the_version_in_force(
                                           json={"criteria_set": "pk-pta@2026.11"})
     assert refused.status_code == 422 and "criteria_set" in refused.get_json()["details"]
     assert db.session.get(Certificate, old.id).status == "valid"
+    auth.login_as("technician")
+    page = client.get(f"/lab/applications/{data['id']}").get_data(as_text=True)
+    assert "Re-test plan" in page and 'data-test="ingress.ip"' in page and old.number in page
