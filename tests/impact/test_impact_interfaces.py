@@ -33,6 +33,7 @@ def test_page_api_and_cli_agree_on_the_draft(eu_lab, client, auth, api, runner) 
     # the draft adds the IP54 requirement: neither phone has an ingress protection result
     assert page_rows == {first.number: "needs_tests", second.number: "needs_tests"}
     assert "no result for ingress.ip: eco.ingress" in html
+    assert html.count("Open re-test") == 2  # a technician opens a follow-up from here
 
     data = api().get(f"/api/v1/criteria-sets/{DRAFT}/impact").get_json()
     assert data["run"]["state"] == "done" and data["criteria_set"] == DRAFT

@@ -21,7 +21,7 @@ def _retest_mail() -> list[MailMessage]:
 
 
 def test_holders_are_told_once_per_organisation_and_verifiers_see_the_notice(
-        eu_lab, published_next, api, client) -> None:
+        eu_lab, published_next, api, client, auth) -> None:
     lab = eu_lab
     other = make_organization(name="Second Phone Maker", kind="manufacturer")
     other_user = make_user("manufacturer", organization=other)
@@ -60,15 +60,21 @@ def test_holders_are_told_once_per_organisation_and_verifiers_see_the_notice(
     page = client.get(f"/verify/{missing.number}").get_data(as_text=True)
     assert NOTICE in page
 
+    auth.login_as("reviewer")
+    assert "Published to the holders on" in client.get(f"/criteria/{NEXT}/impact").get_data(
+        as_text=True)
     again = api(lab.reviewer).post(f"/api/v1/criteria-sets/{NEXT}/impact/publish")
     assert again.status_code == 409 and "already published" in again.get_json()["message"]
     assert len(_retest_mail()) == 2
 
 
-def test_a_draft_is_analysed_but_not_announced(eu_lab, api) -> None:
+def test_a_draft_is_analysed_but_not_announced(eu_lab, api, client, auth) -> None:
     certify(eu_lab, "D-DRAFT", eu_items(eu_lab))
     assert api(eu_lab.technician).post("/api/v1/criteria-sets/eu-red@2027.01/impact"
                                        ).status_code == 202
     response = api(eu_lab.reviewer).post("/api/v1/criteria-sets/eu-red@2027.01/impact/publish")
     assert response.status_code == 409 and "is a draft" in response.get_json()["message"]
     assert _retest_mail() == []
+    auth.login_as("reviewer")
+    page = client.get("/criteria/eu-red@2027.01/impact").get_data(as_text=True)
+    assert "publish the version before telling holders" in page and "Tell the holders" not in page
