@@ -92,15 +92,16 @@ def impact_publish(ref: str) -> WerkzeugResponse:
     run = impact_runs.latest(impact.find_version(ref, service_settings().today()).ref,
                              done=True)
     if not form.validate_on_submit() or run is None:
-        flash("Nothing to publish: run the analysis first.", "error")
+        flash(_("Nothing to publish: run the analysis first."), "error")
         return redirect(url_for("criteria.impact_page", ref=ref))
     try:
         summary = impact_notices.publish(current_user, run.id)
     except Conflict as error:
         flash(error.message, "error")
         return redirect(url_for("criteria.impact_page", ref=ref))
-    flash(f"Published: {summary['certificates']} certificate(s) of "
-          f"{summary['organisations']} organisation(s) told.", "success")
+    flash(_("Published: %(certificates)s certificate(s) of %(organisations)s organisation(s) "
+            "told.", certificates=summary["certificates"],
+            organisations=summary["organisations"]), "success")
     return redirect(url_for("criteria.impact_page", ref=ref))
 
 
@@ -110,7 +111,7 @@ def impact_follow_up(ref: str, number: str) -> WerkzeugResponse:
     """Open a follow-up application for an affected certificate, pre-filled with its rows."""
     form = ImpactForm()
     if not form.validate_on_submit():
-        flash("The form expired; reload the page and try again.", "error")
+        flash(_("The form expired; reload the page and try again."), "error")
         return redirect(url_for("criteria.impact_page", ref=ref))
     try:
         application = follow_up.open_follow_up(current_user, number, ref,
@@ -118,5 +119,6 @@ def impact_follow_up(ref: str, number: str) -> WerkzeugResponse:
     except (Conflict, ValidationFailed) as error:
         flash(error.message, "error")
         return redirect(url_for("criteria.impact_page", ref=ref))
-    flash(f"Follow-up {application.number} opened for {number}.", "success")
+    flash(_("Follow-up %(application)s opened for %(number)s.",
+            application=application.number, number=number), "success")
     return redirect(url_for("lab.application", application_id=application.id))
