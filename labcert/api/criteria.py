@@ -226,7 +226,7 @@ def impact_report(query: dict[str, Any], ref: str) -> dict[str, Any]:
     run = impact_runs.latest(ref, done=True)
     if run is None:
         pending = impact_runs.latest(ref)
-        if pending is not None and pending.state in ("queued", "running"):
+        if impact_runs.is_active(pending):
             raise Conflict(f"The first analysis of {ref} is {pending.state} ({pending.done} of "
                            f"{pending.total} certificates); ask again shortly.",
                            {"state": [pending.state]})

@@ -66,7 +66,7 @@ def impact_page(ref: str) -> str:
                            classes=impact.CLASSES, labels=impact.LABELS,
                            can_publish=current_user.role in impact_notices.PUBLISHERS,
                            can_follow_up=current_user.role in follow_up.OPENERS,
-                           running=latest is not None and latest.state in ("queued", "running"))
+                           running=impact_runs.is_active(latest))
 
 
 @bp.route("/<ref>/impact", methods=["POST"])

@@ -92,3 +92,24 @@ def test_the_background_run_is_queued_then_stored(eu_lab, api) -> None:
     assert run["state"] == "done" and run["total"] == 1 and run["done"] == 1
     again = api().get(f"/api/v1/criteria-sets/{DRAFT}/impact").get_json()
     assert again["run"]["id"] == run["id"]
+
+
+def test_a_run_abandoned_by_a_dead_worker_does_not_block_a_new_one(eu_lab, api) -> None:
+    from datetime import timedelta
+
+    from labcert.extensions import db
+    from labcert.models import ImpactRun, utcnow
+    from labcert.services import impact_runs
+
+    stuck = ImpactRun(criteria_set=DRAFT, state="running", created_at=utcnow(),
+                      started_at=utcnow())
+    db.session.add(stuck)
+    db.session.commit()
+    assert impact_runs.is_active(stuck)
+    busy = api().get(f"/api/v1/criteria-sets/{DRAFT}/impact")
+    assert busy.status_code == 409 and "running" in busy.get_json()["message"]
+    stuck.started_at = utcnow() - timedelta(minutes=20)
+    db.session.commit()
+    assert not impact_runs.is_active(stuck)
+    answer = api().get(f"/api/v1/criteria-sets/{DRAFT}/impact")
+    assert answer.status_code == 200 and answer.get_json()["run"]["id"] != stuck.id
