@@ -10,10 +10,11 @@ from marshmallow import INCLUDE, Schema, fields, validate
 from labcert.access import ANY_USER, STAFF, public
 from labcert.api.auth import api_user, current_api_user
 from labcert.api.blueprint import Blueprint
+from labcert.errors import Conflict
 from labcert.jobs import dispatch
 from labcert.runtime import service_settings
 from labcert.services import criteria as service
-from labcert.services import impact, impact_runs
+from labcert.services import impact, impact_notices, impact_runs
 
 bp = Blueprint("api_criteria", __name__, url_prefix="/api/v1",
                description="Criteria and evaluation")
@@ -221,8 +222,15 @@ class ImpactQuerySchema(Schema):
 @bp.arguments(ImpactQuerySchema, location="query")
 @bp.response(200, ImpactSchema)
 def impact_report(query: dict[str, Any], ref: str) -> dict[str, Any]:
-    """Return the latest impact analysis of 'id@version' (analysed now if there is none yet)."""
-    run = impact_runs.latest(ref, done=True) or _analyse_now(ref)
+    """Return the latest finished impact analysis of 'id@version' (analysed now if none ran)."""
+    run = impact_runs.latest(ref, done=True)
+    if run is None:
+        pending = impact_runs.latest(ref)
+        if impact_runs.is_active(pending):
+            raise Conflict(f"The first analysis of {ref} is {pending.state} ({pending.done} of "
+                           f"{pending.total} certificates); ask again shortly.",
+                           {"state": [pending.state]})
+        run = _analyse_now(ref)
     report = impact_runs.report_of(run)
     report["certificates"] = impact.filtered(report, query.get("impact"))
     return report
@@ -242,3 +250,25 @@ def impact_start(ref: str) -> dict[str, Any]:
     run = impact_runs.request_run(current_api_user(), ref, service_settings().today())
     dispatch.submit("labcert.impact_analysis", run.id)
     return impact_runs.run_info(impact_runs.get_run(run.id))
+
+
+class PublishedSchema(Schema):
+    """What a publication told."""
+
+    run = fields.Integer()
+    criteria_set = fields.String()
+    organisations = fields.Integer()
+    certificates = fields.Integer()
+
+
+@bp.route("/criteria-sets/<ref>/impact/publish", methods=["POST"])
+@api_user(*impact_notices.PUBLISHERS)
+@bp.response(200, PublishedSchema)
+def impact_publish(ref: str) -> dict[str, Any]:
+    """Tell the holders of the certificates the latest analysis found affected."""
+    criteria_set = impact.find_version(ref, service_settings().today())
+    run = impact_runs.latest(criteria_set.ref, done=True)
+    if run is None:
+        raise Conflict(f"No finished impact analysis of {criteria_set.ref}; run it first.",
+                       {"state": ["missing"]})
+    return impact_notices.publish(current_api_user(), run.id)

@@ -49,6 +49,9 @@ class StatusSchema(Schema):
     issued_at = fields.DateTime()
     valid_until = fields.Date()
     pdf_sha256 = fields.String()
+    notices = fields.List(fields.Dict(), metadata={
+        "description": "published criteria revisions affecting the certificate (its status is "
+                       "unchanged): criteria_set, effective_from, impact, text"})
 
 
 class CheckSchema(Schema):

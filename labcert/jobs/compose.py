@@ -15,6 +15,8 @@ SUBJECTS = {
     "certificate.expired": "Certificate {number} has expired",
     "certificate.expiring": "Certificate {number} expires in {days_left} days ({valid_until})",
     "application.rejected": "Application {number} sent back to testing: the reasons",
+    "certificate.retest_required": "Re-test required by {effective_from}: {count} "
+                                   "certificate(s) affected by {criteria_set}",
     "instrument.calibration_due": "Instrument {asset_tag} due for calibration on "
                                   "{calibration_due}",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from .numbers import fmt, parse_decimal
@@ -15,8 +16,13 @@ Normalised = tuple[str, Decimal | None]
 R = TypeVar("R")
 
 
+@lru_cache(maxsize=8192)
 def normalise(raw: str) -> Normalised:
-    """Return a condition value as (case-folded text, number or None) for comparison."""
+    """Return a condition value as (case-folded text, number or None) for comparison.
+
+    Cached: the same few hundred condition values (bands, frequencies, detectors) recur in every
+    application, and a re-evaluation of thousands of certificates builds them again each time.
+    """
     text = " ".join(str(raw).split())
     try:
         number: Decimal | None = parse_decimal(text)

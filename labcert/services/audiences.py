@@ -70,6 +70,9 @@ def audience(event: OutboxEvent) -> list[Recipient]:
         certificate = db.session.scalar(select(Certificate).where(
             Certificate.number == event.entity_id))
         return certificate_audience(certificate, event.kind) if certificate else []
+    if event.kind == "criteria.impact_published":
+        return [Recipient(u, "certificate.retest_required")
+                for u in holder_users(int(event.entity_id))]
     if event.kind == "application.rejected":
         application = db.session.get(Application, int(event.entity_id))
         if application is None:

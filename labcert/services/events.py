@@ -25,6 +25,7 @@ KINDS = frozenset({
     "certificate.archive_renewed",
     "signing_key.rotated",
     "signing_key.compromised",
+    "criteria.impact_published",  # one per holder organisation (services.impact_notices)
     *(action.event for action in certificate_lifecycle.ACTIONS.values()),
 })
 

@@ -8,6 +8,8 @@ that is no longer among them. A batch of certificates costs a fixed number of qu
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from labcert.extensions import db
 from labcert.models import (
@@ -31,6 +33,14 @@ from labcert.models import (
 from labcert.rules import ProductFacts, Result
 
 BATCH = 500
+_REF = re.compile(r'"ref":\s*"([^"]+)"')  # result refs named anywhere in a snapshot
+# Plain rows, not ORM objects: a batch reads tens of thousands of results.
+RESULT_COLUMNS = (TestResult.id, TestResult.application_id, TestResult.sample_id,
+                  TestResult.test_code, TestResult.value, TestResult.observation,
+                  TestResult.unit, TestResult.uncertainty, TestResult.uncertainty_pct,
+                  TestResult.k, cast(TestResult.conditions, Text).label("conditions_text"),
+                  TestResult.instrument_id,
+                  TestResult.tested_at, TestResult.superseded_by_id)
 
 
 @dataclass(frozen=True)
@@ -62,11 +72,21 @@ def batches(ids: Sequence[int], size: int = BATCH) -> Iterator[list[Subject]]:
         yield load_subjects(ids[start:start + size])
 
 
-def _result(row: Any, imeis: dict[int, str], tags: dict[int, str]) -> Result:
+def _conditions(text: str | None, seen: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Decode a result's conditions once per distinct text (they recur across applications)."""
+    if not text:
+        return {}
+    if text not in seen:
+        seen[text] = json.loads(text) or {}
+    return dict(seen[text])
+
+
+def _result(row: Any, imeis: dict[int, str], tags: dict[int, str],
+            seen: dict[str, dict[str, Any]]) -> Result:
     return Result(test=row.test_code, value=row.value, observation=row.observation,
                   unit=row.unit, uncertainty=row.uncertainty,
                   uncertainty_pct=row.uncertainty_pct, k=row.k,
-                  conditions=dict(row.conditions or {}),
+                  conditions=_conditions(row.conditions_text, seen),
                   sample_imei=imeis.get(row.sample_id or 0),
                   instrument=tags.get(row.instrument_id or 0), tested_at=row.tested_at,
                   ref=str(row.id), is_superseded=row.superseded_by_id is not None)
@@ -99,11 +119,15 @@ def carried_ids(follow_ups: Iterable[dict[str, Any] | None]) -> set[int]:
 
 
 def load_subjects(ids: Sequence[int]) -> list[Subject]:
-    """Load the subjects of these certificates with eight queries, whatever their number."""
+    """Load the subjects of these certificates with eight queries, whatever their number.
+
+    A snapshot is read as text and parsed only if it names a result the rows do not hold.
+    """
     certs = list(db.session.execute(select(
         Certificate.id, Certificate.number, Certificate.holder_id, Certificate.product_id,
         Certificate.application_id, Certificate.valid_until, Certificate.criteria_set,
-        Certificate.snapshot).where(Certificate.id.in_(ids)).order_by(Certificate.id)))
+        cast(Certificate.snapshot, Text).label("snapshot_text"))
+        .where(Certificate.id.in_(ids)).order_by(Certificate.id)))
     app_ids = {c.application_id for c in certs}
     product_ids = {c.product_id for c in certs}
     products = {p.id: p for p in db.session.scalars(
@@ -117,9 +141,11 @@ def load_subjects(ids: Sequence[int]) -> list[Subject]:
     follow_ups = dict(db.session.execute(select(Application.id, Application.follow_up).where(
         Application.id.in_(app_ids), Application.follow_up.is_not(None))).all())
     carried = carried_ids(follow_ups.values())
-    rows = list(db.session.scalars(select(TestResult).where(
-        TestResult.application_id.in_(app_ids) | TestResult.id.in_(carried))
-        .order_by(TestResult.id)))
+    wanted = TestResult.application_id.in_(app_ids)
+    if carried:  # an OR with an empty list would keep SQLite from using the index
+        wanted = wanted | TestResult.id.in_(carried)
+    rows = list(db.session.execute(select(*RESULT_COLUMNS).where(wanted)
+                                   .order_by(TestResult.id)))
     sample_rows = list(db.session.execute(select(Sample.id, Sample.application_id, Sample.imei)
                                           .where(Sample.application_id.in_(app_ids))
                                           .order_by(Sample.id)))
@@ -134,13 +160,15 @@ def load_subjects(ids: Sequence[int]) -> list[Subject]:
     app_imeis: dict[int, list[str]] = defaultdict(list)
     for sample in sample_rows:
         app_imeis[sample.application_id].append(sample.imei)
-    subjects = []
+    subjects, seen = [], {}  # type: list[Subject], dict[str, dict[str, Any]]
     for cert in certs:
         own = by_app.get(cert.application_id, [])
         extra = [by_id[i] for i in (follow_ups.get(cert.application_id) or {}).get("carried", [])
                  if i in by_id]
-        results = [_result(r, imeis, tags) for r in [*own, *extra]]
-        results += snapshot_results(cert.snapshot or {}, {r.ref for r in results if r.ref})
+        results = [_result(r, imeis, tags, seen) for r in [*own, *extra]]
+        known = {r.ref for r in results if r.ref}
+        if set(_REF.findall(cert.snapshot_text or "")) - known:  # parse only when it adds one
+            results += snapshot_results(json.loads(cert.snapshot_text), known)
         product = products[cert.product_id]
         facts = ProductFacts(
             brand=product.brand, model=product.model, marketing_name=product.marketing_name,

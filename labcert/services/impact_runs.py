@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -58,6 +58,16 @@ def execute(run_id: int, today: date) -> ImpactRun | None:
     run.done = run.total = report["total"]
     db.session.commit()
     return run
+
+
+STALE_AFTER = timedelta(minutes=15)  # 10 000 certificates take under a minute
+
+
+def is_active(run: ImpactRun | None) -> bool:
+    """Tell whether a run is queued or running and not abandoned (a worker that died)."""
+    if run is None or run.state not in ("queued", "running"):
+        return False
+    return utcnow() - (run.started_at or run.created_at) < STALE_AFTER
 
 
 def latest(ref: str, *, done: bool = False) -> ImpactRun | None:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from labcert.extensions import db
 from labcert.models import Application, Certificate, Instrument, MailMessage, OutboxEvent, User
-from labcert.services import audiences, notifications
+from labcert.services import audiences, impact_notices, notifications
 from labcert.services.mail_context import (
     calibration_context,
     certificate_context,
@@ -79,6 +79,9 @@ def for_event(event_id: int, settings: ServiceSettings) -> list[Draft]:
         watching = frozenset(u.id for u in audiences.watchers(certificate.id))
         return _drafts(people, key, template, certificate_context(certificate, settings),
                        watching)
+    if event.kind == impact_notices.EVENT:
+        return _drafts(people, key, "impact_notice",
+                       impact_notices.mail_context(event.data, int(event.entity_id), settings))
     if event.kind == "application.rejected":
         application = db.session.get(Application, int(event.entity_id))
         reasons = list(event.data.get("reasons", []))

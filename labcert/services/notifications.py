@@ -38,6 +38,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("certificate.expiring", "A certificate expires in 60, 30 or 7 days"),
     Kind("certificate.expired", "A certificate has expired"),
     Kind("application.rejected", "An application is sent back with reasons"),
+    Kind("certificate.retest_required", "A new criteria version affects my certificates "
+         "(re-test required)", mandatory=True),
     Kind("instrument.calibration_due", "An instrument falls due for calibration"),
 )}
 

@@ -15,7 +15,7 @@ from labcert.lifecycles.certificate import WORDS
 from labcert.models import Certificate, PdfRenewal
 from labcert.pki import InvalidQrToken, PdfCheck, read_qr_token, verify_pdf
 from labcert.rules.names import market_name
-from labcert.services import answer_cache
+from labcert.services import answer_cache, impact_notices
 from labcert.services.certificates import find_certificate
 from labcert.services.settings import ServiceSettings
 from labcert.services.signing_keys import VerificationKeys, verification_keys
@@ -43,6 +43,7 @@ def public_status(certificate: Certificate, today: date) -> dict[str, Any]:
         "issued_at": certificate.issued_at, "valid_until": certificate.valid_until,
         "pdf_sha256": certificate.pdf_sha256,
         "has_credential": certificate.status_list is not None,
+        "notices": impact_notices.notices_of(certificate),
     }
 
 

@@ -11,11 +11,12 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from labcert.access import ANY_USER, STAFF
+from labcert.errors import Conflict, ValidationFailed
 from labcert.jobs import dispatch
 from labcert.rules import load_registry
 from labcert.runtime import service_settings
 from labcert.services import criteria as service
-from labcert.services import impact, impact_runs
+from labcert.services import follow_up, impact, impact_notices, impact_runs
 from labcert.web.guard import page
 
 bp = Blueprint("criteria", __name__, url_prefix="/criteria")
@@ -63,7 +64,9 @@ def impact_page(ref: str) -> str:
     return render_template("criteria/impact.html", cs=criteria_set, latest=latest,
                            report=report, shown=shown, chosen=chosen, form=ImpactForm(),
                            classes=impact.CLASSES, labels=impact.LABELS,
-                           running=latest is not None and latest.state in ("queued", "running"))
+                           can_publish=current_user.role in impact_notices.PUBLISHERS,
+                           can_follow_up=current_user.role in follow_up.OPENERS,
+                           running=impact_runs.is_active(latest))
 
 
 @bp.route("/<ref>/impact", methods=["POST"])
@@ -79,3 +82,43 @@ def impact_start(ref: str) -> WerkzeugResponse:
     flash(_("Impact analysis of %(criteria_set)s started.",
             criteria_set=run.criteria_set), "success")
     return redirect(url_for("criteria.impact_page", ref=run.criteria_set))
+
+
+@bp.route("/<ref>/impact/publish", methods=["POST"])
+@page(*impact_notices.PUBLISHERS)
+def impact_publish(ref: str) -> WerkzeugResponse:
+    """Tell the holders of the affected certificates (one mail per organisation)."""
+    form = ImpactForm()
+    run = impact_runs.latest(impact.find_version(ref, service_settings().today()).ref,
+                             done=True)
+    if not form.validate_on_submit() or run is None:
+        flash(_("Nothing to publish: run the analysis first."), "error")
+        return redirect(url_for("criteria.impact_page", ref=ref))
+    try:
+        summary = impact_notices.publish(current_user, run.id)
+    except Conflict as error:
+        flash(error.message, "error")
+        return redirect(url_for("criteria.impact_page", ref=ref))
+    flash(_("Published: %(certificates)s certificate(s) of %(organisations)s organisation(s) "
+            "told.", certificates=summary["certificates"],
+            organisations=summary["organisations"]), "success")
+    return redirect(url_for("criteria.impact_page", ref=ref))
+
+
+@bp.route("/<ref>/impact/<number>/follow-up", methods=["POST"])
+@page(*follow_up.OPENERS)
+def impact_follow_up(ref: str, number: str) -> WerkzeugResponse:
+    """Open a follow-up application for an affected certificate, pre-filled with its rows."""
+    form = ImpactForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired; reload the page and try again."), "error")
+        return redirect(url_for("criteria.impact_page", ref=ref))
+    try:
+        application = follow_up.open_follow_up(current_user, number, ref,
+                                               service_settings().today())
+    except (Conflict, ValidationFailed) as error:
+        flash(error.message, "error")
+        return redirect(url_for("criteria.impact_page", ref=ref))
+    flash(_("Follow-up %(application)s opened for %(number)s.",
+            application=application.number, number=number), "success")
+    return redirect(url_for("lab.application", application_id=application.id))

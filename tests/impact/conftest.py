@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -11,12 +12,14 @@ import pytest
 
 from labcert.models import Certificate
 from labcert.rules import load_registry
+from labcert.rules.catalogue import CRITERIA_DIR
 from labcert.rules.checks import luhn_check_digit
 from labcert.runtime import service_settings
 from labcert.services import review
 from labcert.services.applications import create_application, submit_application
 from labcert.services.results import add_results
 from labcert.services.samples import add_sample
+from tests.impact.versions import NEXT, write_next_version
 from tests.workflow.conftest import Lab, lab, result_items  # noqa: F401  (the fixture)
 
 BASE = "compliant smartphone with EN 18031 passes"
@@ -59,7 +62,7 @@ def new_imei() -> str:
 
 
 def certify(staff: Lab, model: str, items: list[dict[str, Any]], *,
-            issued_at: datetime | None = None) -> Certificate:
+            issued_at: datetime | None = None, holder: Any = None) -> Certificate:
     """Open an EU application, test, submit and approve it; return the certificate."""
     ex = eu_example()
     product = {"brand": ex.product.brand, "model": model, "category": "smartphone",
@@ -67,7 +70,7 @@ def certify(staff: Lab, model: str, items: list[dict[str, Any]], *,
                "bands": sorted(ex.product.bands), "tacs": list(ex.product.tacs),
                "facts": {"has_internet": True}}
     application = create_application(staff.technician, product=product, markets=["eu-red"],
-                                     manufacturer_id=staff.manufacturer.id)
+                                     manufacturer_id=(holder or staff.manufacturer).id)
     add_sample(staff.technician, application.id, imei=new_imei(),
                received_at=date.today() - timedelta(days=5))
     add_results(staff.technician, application.id, items)
@@ -85,3 +88,16 @@ def certify(staff: Lab, model: str, items: list[dict[str, Any]], *,
 def eu_lab(lab: Lab) -> Lab:  # noqa: F811
     """Return the small lab of the workflow tests."""
     return lab
+
+
+@pytest.fixture
+def published_next(tmp_path, monkeypatch):
+    """Put the test version eu-red@2031.11 in the registry as a published version."""
+    for path in CRITERIA_DIR.glob("*@*.yaml"):
+        if path.name != "eu-red@2027.01.yaml":  # the draft would sit between the two
+            shutil.copy(path, tmp_path / path.name)
+    write_next_version(tmp_path)
+    monkeypatch.setattr("labcert.rules.registry.CRITERIA_DIR", tmp_path)
+    load_registry.cache_clear()
+    yield load_registry().resolve(NEXT, service_settings().today())
+    load_registry.cache_clear()

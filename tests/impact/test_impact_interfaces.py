@@ -33,6 +33,7 @@ def test_page_api_and_cli_agree_on_the_draft(eu_lab, client, auth, api, runner) 
     # the draft adds the IP54 requirement: neither phone has an ingress protection result
     assert page_rows == {first.number: "needs_tests", second.number: "needs_tests"}
     assert "no result for ingress.ip: eco.ingress" in html
+    assert html.count("Open re-test") == 2  # a technician opens a follow-up from here
 
     data = api().get(f"/api/v1/criteria-sets/{DRAFT}/impact").get_json()
     assert data["run"]["state"] == "done" and data["criteria_set"] == DRAFT
@@ -91,3 +92,24 @@ def test_the_background_run_is_queued_then_stored(eu_lab, api) -> None:
     assert run["state"] == "done" and run["total"] == 1 and run["done"] == 1
     again = api().get(f"/api/v1/criteria-sets/{DRAFT}/impact").get_json()
     assert again["run"]["id"] == run["id"]
+
+
+def test_a_run_abandoned_by_a_dead_worker_does_not_block_a_new_one(eu_lab, api) -> None:
+    from datetime import timedelta
+
+    from labcert.extensions import db
+    from labcert.models import ImpactRun, utcnow
+    from labcert.services import impact_runs
+
+    stuck = ImpactRun(criteria_set=DRAFT, state="running", created_at=utcnow(),
+                      started_at=utcnow())
+    db.session.add(stuck)
+    db.session.commit()
+    assert impact_runs.is_active(stuck)
+    busy = api().get(f"/api/v1/criteria-sets/{DRAFT}/impact")
+    assert busy.status_code == 409 and "running" in busy.get_json()["message"]
+    stuck.started_at = utcnow() - timedelta(minutes=20)
+    db.session.commit()
+    assert not impact_runs.is_active(stuck)
+    answer = api().get(f"/api/v1/criteria-sets/{DRAFT}/impact")
+    assert answer.status_code == 200 and answer.get_json()["run"]["id"] != stuck.id

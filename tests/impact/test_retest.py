@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from sqlalchemy import select
 
 from labcert.errors import Conflict, PermissionDenied
 from labcert.extensions import db
 from labcert.models import Certificate, TestResult
-from labcert.rules import load_registry
-from labcert.rules.catalogue import CRITERIA_DIR
 from labcert.runtime import service_settings
 from labcert.services import follow_up, impact
 from labcert.services.applications import submit_application
@@ -20,26 +16,13 @@ from labcert.services.samples import add_sample
 from tests.factories import approve
 from tests.impact.conftest import certify, eu_items, measured, new_imei
 from tests.impact.test_impact_classes import ESD_8KV, LOUD_SPURIOUS, SPURIOUS_3600
-from tests.impact.versions import ADDED, NEXT, TIGHTENED, write_next_version
+from tests.impact.versions import ADDED, NEXT, TIGHTENED
 
 ESD_ROW = {"test": "emc.esd", "conditions": {"discharge": "contact", "level_kv": "8"},
            "why": "missing", "criteria": [ADDED]}
 SPURIOUS_ROW = {"test": "rf.spurious", "conditions": {"frequency_mhz": {"min": "1000",
                                                                         "max": "12750"}},
                 "why": "re-measure", "criteria": [TIGHTENED]}
-
-
-@pytest.fixture
-def published_next(tmp_path, monkeypatch):
-    """Put the test version eu-red@2031.11 in the registry as a published version."""
-    for path in CRITERIA_DIR.glob("*@*.yaml"):
-        if path.name != "eu-red@2027.01.yaml":  # the draft would sit between the two
-            shutil.copy(path, tmp_path / path.name)
-    write_next_version(tmp_path)
-    monkeypatch.setattr("labcert.rules.registry.CRITERIA_DIR", tmp_path)
-    load_registry.cache_clear()
-    yield load_registry().resolve(NEXT, service_settings().today())
-    load_registry.cache_clear()
 
 
 def _results_of(application_id: int) -> list[TestResult]:
@@ -98,7 +81,8 @@ def test_an_unaffected_certificate_needs_no_follow_up(eu_lab, published_next):
         follow_up.open_follow_up(lab.maker, old.number, NEXT, service_settings().today())
 
 
-def test_the_api_opens_a_follow_up_for_the_draft_judged_by_the_version_in_force(eu_lab, api):
+def test_the_api_opens_a_follow_up_for_the_draft_judged_by_the_version_in_force(
+        eu_lab, api, client, auth):
     old = certify(eu_lab, "G-DRAFT", eu_items(eu_lab))
     response = api(eu_lab.technician).post(f"/api/v1/certificates/{old.number}/follow-up",
                                            json={"criteria_set": "eu-red@2027.01"})
@@ -112,3 +96,6 @@ def test_the_api_opens_a_follow_up_for_the_draft_judged_by_the_version_in_force(
                                           json={"criteria_set": "pk-pta@2026.11"})
     assert refused.status_code == 422 and "criteria_set" in refused.get_json()["details"]
     assert db.session.get(Certificate, old.id).status == "valid"
+    auth.login_as("technician")
+    page = client.get(f"/lab/applications/{data['id']}").get_data(as_text=True)
+    assert "Re-test plan" in page and 'data-test="ingress.ip"' in page and old.number in page
