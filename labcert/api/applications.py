@@ -15,6 +15,7 @@ from labcert.api.lab_schemas import (
     ApplicationListItemSchema,
     ApplicationSchema,
     CancelSchema,
+    MarketsSchema,
     StateQuerySchema,
 )
 from labcert.lifecycles import application as lifecycle
@@ -76,6 +77,15 @@ def index(query: dict[str, Any]) -> list[dict[str, Any]]:
 def show(application_id: int) -> dict[str, Any]:
     """Show one application with samples, results and its evaluation summary."""
     return detail(service.get_application(current_api_user(), application_id))
+
+
+@bp.route("/<int:application_id>", methods=["PATCH"])
+@api_user(*APPLICANTS)
+@bp.arguments(MarketsSchema)
+@bp.response(200, ApplicationSchema)
+def update(body: dict[str, Any], application_id: int) -> dict[str, Any]:
+    """Change the target markets of a draft or testing application; the plan follows."""
+    return detail(service.change_markets(current_api_user(), application_id, body["markets"]))
 
 
 @bp.route("/<int:application_id>/submit", methods=["POST"])

@@ -29,6 +29,12 @@ class ApplicationCreateSchema(Schema):
     markets = fields.List(fields.String(), required=True)
 
 
+class MarketsSchema(Schema):
+    """The target markets of an application."""
+
+    markets = fields.List(fields.String(), required=True)
+
+
 class OrganizationRefSchema(Schema):
     """An organization, briefly."""
 

@@ -13,6 +13,8 @@ from .inputs import Errors, add_error, suggest, unknown
 from .model import COMPUTED, OBSERVATION, Catalogue, TestDef
 from .numbers import parse_decimal
 from .units import UnitError, check_compatible, is_log
+from .vocabulary import UnknownValue, has_vocabulary
+from .vocabulary import canonical as vocabulary_value
 
 RESULT_FIELDS = (
     "test",
@@ -87,6 +89,11 @@ def _conditions(
                 add_error(errors, ckey, f"'{value}' is not one of {choices}")
             else:
                 conditions[name] = canonical
+        elif has_vocabulary(name):
+            try:
+                conditions[name] = vocabulary_value(name, str(value))
+            except UnknownValue as exc:
+                add_error(errors, ckey, str(exc))
     for name in test.conditions:
         if name not in conditions:
             add_error(errors, f"{key}.conditions.{name}", f"required by {test.code}")

@@ -61,6 +61,9 @@ JSON_REQUESTS: dict[str, Callable[[World, dict[str, Any]], Request]] = {
         "criteria_set": "pk-pta", "product": _product(), "results": [_result(w)]}),
     "api_applications.create": lambda w, s: ("technician", "/api/v1/applications", {
         "manufacturer_id": w.maker_org_id, "product": _product(), "markets": ["pk-pta"]}),
+    "api_applications.update": lambda w, s: (
+        "technician", f"/api/v1/applications/{w.lab().open().id}",
+        {"markets": ["pk-pta", "eu-red"]}),
     "api_applications.cancel": lambda w, s: (
         "technician", f"/api/v1/applications/{w.lab().open().id}/cancel", {"reason": "probe"}),
     "api_lab_inputs.create_sample": lambda w, s: (
