@@ -21,6 +21,7 @@ from labcert.api.lab_schemas import (
 from labcert.lifecycles import application as lifecycle
 from labcert.services import applications as service
 from labcert.services.evaluations import shown_evaluations
+from labcert.services.flags import flags_by_result, result_flags
 from labcert.services.lists import visible_applications
 from labcert.services.results import results_of
 from labcert.services.review import reviews_of
@@ -39,10 +40,13 @@ def detail(application: Any) -> dict[str, Any]:
                 "verdict": e["verdict"], "missing": e["missing"]}
                for e in shown_evaluations(application)]
     rejected = [r for r in reviews_of(application) if r.decision == "rejected"]
+    flagged = flags_by_result(result_flags(application))
     return {**present.application_item(application), "version": application.version,
             "submitted_at": application.submitted_at, "decided_at": application.decided_at,
             "samples": [present.sample(s) for s in samples],
-            "results": [present.result(r, imeis) for r in results_of(application)],
+            "results": [{**present.result(r, imeis),
+                         "warnings": [f.to_dict() for f in flagged.get(r.id, ())]}
+                        for r in results_of(application)],
             "evaluation": summary,
             "rejection_reasons": rejected[0].reasons if rejected else [],
             "follow_up": application.follow_up}

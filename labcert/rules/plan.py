@@ -16,7 +16,7 @@ from typing import Any
 from .applicability import applies
 from .criteria_set import CriteriaSet
 from .facts import ProductFacts, Result
-from .matching import Matcher, normalise
+from .matching import Matcher, conditions_match, normalise
 from .model import COMPUTED, MEASUREMENT, Catalogue, Criterion
 from .numbers import fmt
 from .vocabulary import UnknownValue, canonical, has_vocabulary
@@ -245,3 +245,18 @@ def canonical_or_same(name: str, value: str) -> str:
         return canonical(name, value)
     except UnknownValue:
         return value
+
+
+def serving_criteria(markets: Sequence[tuple[str, CriteriaSet]], product: ProductFacts,
+                     result: Result, on: date) -> list[str]:
+    """Return 'market:criterion' for every applicable criterion in force the result can serve."""
+    served = []
+    for market, criteria_set in markets:
+        for criterion in criteria_set.by_test.get(result.test, ()):
+            if criterion.kind == COMPUTED or not criterion.in_force(on):
+                continue
+            if criterion.applies_if and not applies(criterion.applies_if, product):
+                continue
+            if conditions_match(criterion.conditions, result.normalised):
+                served.append(f"{market}:{criterion.id}")
+    return served
