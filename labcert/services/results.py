@@ -42,8 +42,36 @@ def _parse(items: Sequence[dict[str, Any]]) -> list[Result]:
                                error.details) from None
 
 
+def _parse_each(items: Sequence[dict[str, Any]]) -> tuple[list[tuple[int, Result]], Problems]:
+    """Parse every item on its own: the ones that parse, and every problem of the others."""
+    catalogue = load_registry().catalogue
+    try:
+        return list(enumerate(parse_results(list(items), catalogue))), []
+    except InputError:
+        pass
+    good: list[tuple[int, Result]] = []
+    problems: Problems = []
+    for index, item in enumerate(items):
+        try:
+            (result,) = parse_results([item], catalogue)
+        except InputError as error:
+            problems.extend((_reindex(key, index), message)
+                            for key, messages in error.details.items() for message in messages)
+        else:
+            good.append((index, result))
+    return good, problems
+
+
+def _reindex(key: str, index: int) -> str:
+    parts = key.split(".")
+    if parts[0] == "results" and len(parts) > 1 and parts[1] == "0":
+        parts[1] = str(index)
+    return ".".join(parts)
+
+
 def _check(application: Application, parsed: Sequence[Result], now: datetime,
-           offset: int = 0) -> tuple[Problems, dict[str, int], dict[str, Instrument]]:
+           offset: int = 0, indexes: Sequence[int] | None = None
+           ) -> tuple[Problems, dict[str, int], dict[str, Instrument]]:
     """Check what needs the database: test codes, samples, instruments, dates."""
     allowed = set(allowed_test_codes(application, now.date()))
     samples = {s.imei: s.id for s in db.session.scalars(
@@ -54,7 +82,9 @@ def _check(application: Application, parsed: Sequence[Result], now: datetime,
     problems: Problems = []
     markets = ", ".join(application.markets)
     catalogue = load_registry().catalogue
-    for index, result in enumerate(parsed, start=offset):
+    numbered = zip(indexes, parsed, strict=True) if indexes is not None else \
+        enumerate(parsed, start=offset)
+    for index, result in numbered:
         key = f"results.{index}"
         if result.test not in allowed:
             problems.append((f"{key}.test", f"Test {result.test} is not asked for by this "
@@ -141,13 +171,21 @@ def check_batch(actor: User, application_id: int, items: Sequence[dict[str, Any]
     require_editable(application, "results")
     if not items:
         raise ValidationFailed.of([("results", "Send at least one result.")])
-    parsed = _parse(items)
-    problems, samples, instruments = _check(application, parsed, now or utcnow())
+    good, problems = _parse_each(items)  # every problem in one pass: input and database
+    parsed = [result for _, result in good]
+    checked, samples, instruments = _check(application, parsed, now or utcnow(),
+                                           indexes=[index for index, _ in good])
+    problems = sorted(problems + checked, key=lambda p: _order(p[0]))
     if problems:
         raise ValidationFailed.of(problems, f"{len({p[0].split('.')[1] for p in problems})} of "
-                                            f"{len(parsed)} results are not valid; nothing was "
+                                            f"{len(items)} results are not valid; nothing was "
                                             "stored.")
     return application, parsed, samples, instruments
+
+
+def _order(key: str) -> tuple[int, str]:
+    parts = key.split(".")
+    return (int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else -1, key)
 
 
 @transactional
