@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug import Response
 
 from labcert.errors import Conflict, ValidationFailed
-from labcert.models import utcnow
+from labcert.models import Instrument, utcnow
 from labcert.rules.plan import canonical_or_same
 from labcert.services.application_page import allowed_actions, samples_of
 from labcert.services.applications import get_application
@@ -26,7 +26,19 @@ from labcert.web.worksheet_form import (
     place_errors,
     read_sheet,
     sheet_items,
+    shown_rows,
 )
+
+
+def only_suitable(instruments: list[tuple[Instrument, str | None]]) -> dict[str, str]:
+    """Map each test code to the asset tag of the one instrument in calibration declared for
+    it; a test with several (or none) suitable instruments is left for the technician."""
+    found: dict[str, list[str]] = {}
+    for instrument, problem in instruments:
+        if problem is None and not instrument.is_retired:
+            for code in instrument.tests or ():
+                found.setdefault(code, []).append(instrument.asset_tag)
+    return {code: tags[0] for code, tags in found.items() if len(tags) == 1}
 
 
 @bp.route("/applications/<int:application_id>/worksheet", methods=["GET", "POST"])
@@ -38,6 +50,10 @@ def worksheet(application_id: int) -> tuple[str, int] | Response:
     form = WorksheetForm()
     samples = samples_of(application)
     now = utcnow().replace(microsecond=0)
+    instruments = [(i, calibration_problem(i, now)) for i in all_instruments()]
+    market = request.args.get("market", "")
+    market = market if market in application.markets else ""
+    missing_only = request.args.get("missing") == "1"
     status = 200
     if request.method == "POST":
         sheet = read_sheet(plan, request.form)
@@ -65,20 +81,22 @@ def worksheet(application_id: int) -> tuple[str, int] | Response:
                 return redirect(url_for("lab.worksheet", application_id=application_id,
                                         sample=sheet.defaults["sample"],
                                         instrument=sheet.defaults["instrument"],
-                                        tested_at=sheet.defaults["tested_at"]))
+                                        tested_at=sheet.defaults["tested_at"],
+                                        market=market or None,
+                                        missing="1" if missing_only else None))
     else:
         defaults = {"sample": request.args.get("sample", samples[0].imei if len(samples) == 1
                                                 else ""),
                     "instrument": request.args.get("instrument", ""),
                     "tested_at": request.args.get("tested_at", now.strftime("%Y-%m-%dT%H:%M"))}
-        sheet = blank_sheet(plan, defaults)
+        sheet = blank_sheet(shown_rows(plan, market, missing_only), defaults,
+                            only_suitable(instruments))
     bands = [canonical_or_same("band", b) for b in application.product.bands or ()]
-    instruments = [(i, calibration_problem(i, now)) for i in all_instruments()]
     return render_template(
         "lab/worksheet.html", application=application, plan=plan, sheet=sheet, form=form,
         samples=samples, instruments=instruments, bands=bands,
         condition_cells=condition_cells, condition_choices=condition_choices,
-        focus=request.args.get("row", ""),
+        focus=request.args.get("row", ""), market=market, missing_only=missing_only,
         editable=allowed_actions(current_user, application).edit), status
 
 

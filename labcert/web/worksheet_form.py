@@ -82,9 +82,23 @@ def condition_choices(name: str, row: PlanRow, product_bands: list[str]) -> list
     return None
 
 
-def blank_sheet(plan: Plan, defaults: dict[str, str]) -> Sheet:
-    """Return the sheet as first shown: every plan row, nothing typed."""
-    return Sheet([SheetRow(i, row) for i, row in enumerate(plan.rows)], dict(defaults))
+def shown_rows(plan: Plan, market: str = "", missing_only: bool = False) -> list[PlanRow]:
+    """Return the plan rows a sheet shows: those serving `market` (all if empty), and only the
+    missing ones if asked; a sheet of one market can then take one market's block of values."""
+    rows = list(plan.rows)
+    if market:
+        rows = [r for r in rows if any(c.split(":", 1)[0] == market for c in r.criteria)]
+    if missing_only:
+        rows = [r for r in rows if r.status == "missing"]
+    return rows
+
+
+def blank_sheet(rows: list[PlanRow], defaults: dict[str, str],
+                instruments: dict[str, str] | None = None) -> Sheet:
+    """Return the sheet as first shown: the rows, nothing typed but each row's instrument when
+    exactly one instrument in calibration is declared for its test."""
+    return Sheet([SheetRow(i, row, {"instrument": (instruments or {}).get(row.test, "")})
+                  for i, row in enumerate(rows)], dict(defaults))
 
 
 def read_sheet(plan: Plan, form: MultiDict[str, str]) -> Sheet:

@@ -52,6 +52,10 @@
       var parts = line.split("\t");
       setCell(cellIn(row, "value-cell"), parts[0].trim());
       if (parts.length > 1) { setCell(cellIn(row, "u-cell"), parts[1].trim()); }
+      var conds = row.querySelectorAll(".cond-input");
+      parts.slice(2).forEach(function (part, i) {
+        if (conds[i] && part.trim()) { setCell(conds[i], part.trim()); }
+      });
       row = us[us.indexOf(row) + 1] || null;
     });
     focus(row ? cellIn(row, "value-cell") : el);
