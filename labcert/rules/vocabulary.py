@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 _LTE = (1, 2, 3, 4, 5, 7, 8, 12, 13, 14, 17, 18, 19, 20, 25, 26, 28, 29, 30, 32, 34, 38, 39,
         40, 41, 42, 43, 46, 48, 66, 71)
@@ -49,6 +49,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii":
 
 POSITION_FACES = ("front", "back", "top", "bottom", "left", "right")
 _HEAD_POSITIONS = ("left cheek", "left tilt", "right cheek", "right tilt")
+_LIMB_POSITIONS = ("hand", "wrist", "ankle", "foot")  # limb / extremity SAR
 _POSITION_ALIASES = {
     "lefttouch": "left cheek", "righttouch": "right cheek", "lc": "left cheek",
     "rc": "right cheek", "lt": "left tilt", "rt": "right tilt", "left15": "left tilt",
@@ -91,11 +92,14 @@ class UnknownValue(ValueError):
         super().__init__(f"unknown {name} '{value}'{hint}")
 
 
+_BAND_KEYS = {fold(b): b for b in BANDS}
+
+
+@lru_cache(maxsize=4096)
 def _band(value: str) -> str | None:
     key = fold(value)
-    canonical = {fold(b): b for b in BANDS}
-    if key in canonical:
-        return canonical[key]
+    if key in _BAND_KEYS:
+        return _BAND_KEYS[key]
     if key in _BAND_ALIASES:
         return _BAND_ALIASES[key]
     for pattern, template, numbers in _NUMBERED:
@@ -108,9 +112,10 @@ def _band(value: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _position(value: str) -> str | None:
     key = fold(value)
-    for position in _HEAD_POSITIONS:
+    for position in (*_HEAD_POSITIONS, *_LIMB_POSITIONS):
         if fold(position) == key:
             return position
     if key in _POSITION_ALIASES:
@@ -133,8 +138,8 @@ def vocabularies() -> dict[str, Vocabulary]:
                            "WCDMA B1": "UMTS B1", "WCDMA Band I": "UMTS B1",
                            "B3": "LTE B3", "Band 3": "LTE B3", "n78": "NR n78",
                            "Wi-Fi 2.4 GHz": "WLAN 2.4G", "BT": "Bluetooth"}.items())
-    positions = (*_HEAD_POSITIONS, *(f"{f} {d} mm" for f in ("front", "back") for d in (0, 5,
-                                                                                         10, 15)))
+    distances = (f"{face} {mm} mm" for face in ("front", "back") for mm in (0, 5, 10, 15))
+    positions = (*_HEAD_POSITIONS, *_LIMB_POSITIONS, *distances)
     return {
         "band": Vocabulary("band", BANDS, tuple(
             (a, c) for a, c in band_aliases if not a.islower())),
