@@ -237,12 +237,20 @@ def parse_results(items: Any, catalogue: Catalogue, prefix: str = "results") -> 
 
     CSV rows may carry conditions as 'cond.<name>' columns; empty cells count as absent.
     """
+    parsed, errors = parse_each(items, catalogue, prefix)
+    if errors:
+        raise InputError(errors)
+    return [result for _, result in parsed]
+
+
+def parse_each(items: Any, catalogue: Catalogue,
+               prefix: str = "results") -> tuple[list[tuple[int, Result]], Errors]:
+    """Parse every item: the (index, Result) of the valid ones and every error of the others."""
     if not isinstance(items, list | tuple):
         raise InputError({prefix: ["must be a list of results"]})
     errors: Errors = {}
     parsed = [
-        _parse_one(item, catalogue, f"{prefix}.{index}", errors) for index, item in enumerate(items)
+        (index, _parse_one(item, catalogue, f"{prefix}.{index}", errors))
+        for index, item in enumerate(items)
     ]
-    if errors:
-        raise InputError(errors)
-    return [r for r in parsed if r is not None]
+    return [(index, result) for index, result in parsed if result is not None], errors

@@ -16,6 +16,7 @@ from labcert.extensions import db
 from labcert.models import Application, Instrument, Sample, TestResult, User, utcnow
 from labcert.rules import InputError, Result, load_registry, parse_results
 from labcert.rules.model import MEASUREMENT
+from labcert.rules.result_inputs import parse_each
 from labcert.rules.units import UnitError, factor, is_log
 from labcert.services.applications import get_application
 from labcert.services.audit import record
@@ -43,30 +44,12 @@ def _parse(items: Sequence[dict[str, Any]]) -> list[Result]:
 
 
 def _parse_each(items: Sequence[dict[str, Any]]) -> tuple[list[tuple[int, Result]], Problems]:
-    """Parse every item on its own: the ones that parse, and every problem of the others."""
-    catalogue = load_registry().catalogue
+    """Parse every item: the ones that parse, and every problem of the others."""
     try:
-        return list(enumerate(parse_results(list(items), catalogue))), []
-    except InputError:
-        pass
-    good: list[tuple[int, Result]] = []
-    problems: Problems = []
-    for index, item in enumerate(items):
-        try:
-            (result,) = parse_results([item], catalogue)
-        except InputError as error:
-            problems.extend((_reindex(key, index), message)
-                            for key, messages in error.details.items() for message in messages)
-        else:
-            good.append((index, result))
-    return good, problems
-
-
-def _reindex(key: str, index: int) -> str:
-    parts = key.split(".")
-    if parts[0] == "results" and len(parts) > 1 and parts[1] == "0":
-        parts[1] = str(index)
-    return ".".join(parts)
+        good, errors = parse_each(list(items), load_registry().catalogue)
+    except InputError as error:
+        return [], [(k, m) for k, messages in error.details.items() for m in messages]
+    return good, [(key, message) for key, messages in errors.items() for message in messages]
 
 
 def _check(application: Application, parsed: Sequence[Result], now: datetime,
