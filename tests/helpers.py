@@ -30,11 +30,6 @@ class ApiClient:
         """POST with the token."""
         return self.client.post(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
 
-    def patch(self, url: str, **kwargs: Any) -> Any:
-        """PATCH with the token."""
-        return self.client.patch(url, headers=self._headers(kwargs.pop("headers", None)),
-                                 **kwargs)
-
     def delete(self, url: str, **kwargs: Any) -> Any:
         """DELETE with the token."""
         return self.client.delete(url, headers=self._headers(kwargs.pop("headers", None)),

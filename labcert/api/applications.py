@@ -83,11 +83,11 @@ def show(application_id: int) -> dict[str, Any]:
     return detail(service.get_application(current_api_user(), application_id))
 
 
-@bp.route("/<int:application_id>", methods=["PATCH"])
+@bp.route("/<int:application_id>/markets", methods=["POST"])
 @api_user(*APPLICANTS)
 @bp.arguments(MarketsSchema)
 @bp.response(200, ApplicationSchema)
-def update(body: dict[str, Any], application_id: int) -> dict[str, Any]:
+def change_markets(body: dict[str, Any], application_id: int) -> dict[str, Any]:
     """Change the target markets of a draft or testing application; the plan follows."""
     return detail(service.change_markets(current_api_user(), application_id, body["markets"]))
 

@@ -44,8 +44,8 @@ def test_the_plan_follows_an_added_market_and_entered_results(lab, api) -> None:
     application = lab.open(markets=("pk-pta",))
     before = _plan(api, lab, application)
     assert all(c.startswith("pk-pta:") for i in before["items"] for c in i["criteria"])
-    response = api(lab.technician).patch(f"/api/v1/applications/{application.id}",
-                                         json={"markets": ["pk-pta", "eu-red"]})
+    response = api(lab.technician).post(f"/api/v1/applications/{application.id}/markets",
+                                        json={"markets": ["pk-pta", "eu-red"]})
     assert response.status_code == 200, response.get_json()
     after = _plan(api, lab, application)
     assert len(after["items"]) > len(before["items"])
@@ -60,8 +60,8 @@ def test_the_plan_follows_an_added_market_and_entered_results(lab, api) -> None:
 
 def test_an_unknown_market_is_refused_naming_the_field(lab, api) -> None:
     application = lab.open()
-    response = api(lab.technician).patch(f"/api/v1/applications/{application.id}",
-                                         json={"markets": ["pk-pta", "xx-nope"]})
+    response = api(lab.technician).post(f"/api/v1/applications/{application.id}/markets",
+                                        json={"markets": ["pk-pta", "xx-nope"]})
     assert response.status_code == 422
     assert "markets.1" in response.get_json()["details"]
 
