@@ -7,7 +7,7 @@ the instrument page); existing results are kept as they are: the ones without sa
 instrument are flagged on the pages, never deleted.
 
 Revision ID: 5e7a0c1d2b3f
-Revises: 5e1f0a7c2b90
+Revises: 5a1e7c0d2b3f
 Create Date: 2026-11-30 08:50:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e7a0c1d2b3f'
-down_revision = '5e1f0a7c2b90'
+down_revision = '5a1e7c0d2b3f'
 branch_labels = None
 depends_on = None
 
