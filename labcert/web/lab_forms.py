@@ -130,8 +130,8 @@ class InstrumentForm(FlaskForm):
 class InstrumentTestsForm(FlaskForm):
     """The test codes an instrument is suitable for and its uncertainty budgets."""
 
-    tests = CheckboxesField("Declared suitable for", choices=[])
-    budgets = TextAreaField("Uncertainty budgets (k = 2), one per line",
+    tests = CheckboxesField(_l("Declared suitable for"), choices=[])
+    budgets = TextAreaField(_l("Uncertainty budgets (k = 2), one per line"),
                             render_kw={"rows": 5, "placeholder": "sar.head 22 %\n"
                                                                  "rf.conducted_power 0.6 dB"})
 
@@ -145,7 +145,8 @@ def parse_budget_lines(text: str) -> tuple[dict[str, dict[str, str]], list[str]]
         if not parts:
             continue
         if len(parts) < 2:
-            bad.append(f"Line {number}: write the test code, the value and its unit or %.")
+            bad.append(_l("Line %(number)s: write the test code, the value and its unit or %%.",
+                          number=number))
             continue
         code, value, unit = parts[0], parts[1], " ".join(parts[2:])
         budgets[code] = {"percent": value} if unit == "%" else {"value": value, "unit": unit}

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug import Response
 
@@ -113,7 +114,9 @@ def instrument_tests(instrument_id: int) -> tuple[str, int] | Response:
                 form.tests.errors = [m for k, ms in error.details.items() for m in ms
                                      if k.startswith("tests")]
             else:
-                flash(f"{item.asset_tag} is declared for {len(item.tests)} test(s).", "success")
+                flash(ngettext("%(asset_tag)s is declared for %(num)d test.",
+                               "%(asset_tag)s is declared for %(num)d tests.", len(item.tests),
+                               asset_tag=item.asset_tag), "success")
                 return redirect(url_for("lab.instruments"))
     return render_template("lab/instrument_tests.html", item=item, form=form), \
         form_status(form)

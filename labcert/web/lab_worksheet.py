@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Response as FlaskResponse
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug import Response
 
@@ -59,10 +61,10 @@ def worksheet(application_id: int) -> tuple[str, int] | Response:
         sheet = read_sheet(plan, request.form)
         if not form.validate_on_submit():
             sheet.errors.setdefault("sheet", []).append(
-                "The form expired; nothing was saved. Copy your values and reload the page.")
+                _("The form expired; nothing was saved. Copy your values and reload the page."))
             status = 400
         elif not sheet.typed_rows():
-            sheet.errors.setdefault("sheet", []).append("Type at least one value to save.")
+            sheet.errors.setdefault("sheet", []).append(_("Type at least one value to save."))
             status = 422
         else:
             try:
@@ -75,7 +77,8 @@ def worksheet(application_id: int) -> tuple[str, int] | Response:
                 flash(error.message, "error")
                 return redirect(url_for("lab.application", application_id=application_id))
             else:
-                flash(f"{len(ids)} result{'s' if len(ids) != 1 else ''} saved.", "success")
+                flash(ngettext("%(num)d result saved.", "%(num)d results saved.", len(ids)),
+                      "success")
                 for warning in warnings_for(application, ids):
                     flash(warning["message"], "warning")
                 return redirect(url_for("lab.worksheet", application_id=application_id,
