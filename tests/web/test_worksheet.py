@@ -202,3 +202,13 @@ def test_the_reviewer_page_lists_each_kind_of_flag(client, sign_in) -> None:
     assert f"#{legacy.id} (rohs.cd) has no sample and no instrument" in flags
     assert "serves no criterion of eaeu" in flags
     assert "No result for rohs.cr6" in flags
+
+
+def test_the_csv_reference_lists_every_code_column_and_alias(client, sign_in) -> None:
+    sign_in.new("technician")
+    response = client.get("/lab/csv-reference")
+    assert response.status_code == 200
+    page = text(response)
+    for words in ("<code>sar.head</code>", "<code>cond.band</code>", "GSM1800 → DCS1800",
+                  "<code>sample_imei</code>", "QP, AV, PK"):
+        assert words in page, words
