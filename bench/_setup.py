@@ -36,9 +36,13 @@ def people() -> dict[str, Any]:
                 organization=lab)
     reviewer = User(email="rev@bench", name="Reviewer", role="reviewer", password_hash=secret,
                     organization=lab)
+    from labcert.rules import load_catalogue
+
     instrument = Instrument(asset_tag="RF-01", name="Tester",
                             calibrated_at=date.today() - timedelta(days=30),
-                            calibration_due=date.today() + timedelta(days=300))
+                            calibration_due=date.today() + timedelta(days=300),
+                            tests=[t.code for t in load_catalogue() if t.kind != "computed"],
+                            budgets={})
     db.session.add_all([lab, maker, tech, reviewer, instrument])
     db.session.commit()
     return {"maker": maker, "tech": tech, "reviewer": reviewer, "instrument": instrument}

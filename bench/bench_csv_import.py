@@ -22,8 +22,12 @@ from labcert.extensions import db
 from labcert.models import TestResult
 from labcert.services.applications import create_application
 from labcert.services.csv_import import import_results
+from labcert.services.samples import add_sample
 
-HEADER = "test,value,unit,uncertainty,instrument,tested_at,cond.band,cond.position,cond.mass_g\n"
+HEADER = ("test,value,unit,uncertainty,instrument,sample_imei,tested_at,cond.band,cond.position,"
+          "cond.mass_g\n")
+IMEI = "352099001761481"
+POSITIONS = ("left cheek", "right cheek", "left tilt", "right tilt")
 BANDS = ("LTE B1", "LTE B3", "LTE B7", "LTE B20", "GSM900")
 
 
@@ -35,10 +39,11 @@ def csv_rows(count: int, bad_at: int | None = None) -> bytes:
         band = BANDS[n % len(BANDS)]
         if n % 2:
             value = "1.2x" if n == bad_at else f"{0.5 + (n % 100) / 1000:.3f}"
-            lines.append(f"sar.head,{value},W/kg,0.25,RF-01,{at},{band},cheek {n % 7},10\n")
+            position = POSITIONS[n % len(POSITIONS)]
+            lines.append(f"sar.head,{value},W/kg,0.25,RF-01,{IMEI},{at},{band},{position},10\n")
         else:
             value = "23.x" if n == bad_at else f"{22 + (n % 30) / 10:.1f}"
-            lines.append(f"rf.conducted_power,{value},dBm,0.6,RF-01,{at},{band},,\n")
+            lines.append(f"rf.conducted_power,{value},dBm,0.6,RF-01,{IMEI},{at},{band},,\n")
     return "".join(lines).encode()
 
 
@@ -53,6 +58,8 @@ def main() -> None:
                "bands": list(BANDS), "tacs": ["35209900"]}
     application = create_application(who["tech"], product=product, markets=["pk-pta"],
                                      manufacturer_id=who["maker"].id)
+    add_sample(who["tech"], application.id, imei=IMEI,
+               received_at=datetime.now(UTC).date() - timedelta(days=3))
     data = csv_rows(rows)
     started = time.perf_counter()
     ids = import_results(who["tech"], application.id, data)

@@ -42,12 +42,20 @@ def make_user(role: str = "technician", **overrides: Any) -> User:
     return user
 
 
+def every_test_code() -> list[str]:
+    """Return every catalogue code a result can be entered for (measurements, observations)."""
+    from labcert.rules import load_catalogue
+
+    return [t.code for t in load_catalogue() if t.kind != "computed"]
+
+
 def make_instrument(**overrides: Any) -> Instrument:
-    """Create an instrument calibrated until a year from now."""
+    """Create an instrument calibrated until a year from now, declared for every test."""
     n = next(_seq)
     values: dict[str, Any] = {"asset_tag": f"INS-{n}", "name": f"Instrument {n}",
                               "calibrated_at": date.today() - timedelta(days=30),
-                              "calibration_due": date.today() + timedelta(days=335)}
+                              "calibration_due": date.today() + timedelta(days=335),
+                              "tests": every_test_code(), "budgets": {}}
     values.update(overrides)
     instrument = Instrument(**values)
     db.session.add(instrument)

@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
         lab_inputs,
         me,
         organizations,
+        plans,
         review,
         tokens,
         verify,
@@ -44,7 +45,7 @@ def init_app(app: Flask) -> None:
     })
     api.init_app(app)
     app.before_request(check_content_type)
-    for module in (tokens, me, criteria, organizations, applications, lab_inputs, review,
+    for module in (tokens, me, criteria, organizations, applications, lab_inputs, plans, review,
                    certificates, verify, credentials, watches):
         csrf.exempt(module.bp)
         api.register_blueprint(module.bp)

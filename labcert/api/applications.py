@@ -16,11 +16,13 @@ from labcert.api.lab_schemas import (
     ApplicationListItemSchema,
     ApplicationSchema,
     CancelSchema,
+    MarketsSchema,
 )
 from labcert.api.list_schemas import ApplicationQuerySchema, page_schema
 from labcert.lifecycles import application as lifecycle
 from labcert.services import applications as service
 from labcert.services.evaluations import shown_evaluations
+from labcert.services.flags import flags_by_result, result_flags
 from labcert.services.results import results_of
 from labcert.services.review import reviews_of
 from labcert.services.search import ApplicationSearch, search_applications
@@ -40,10 +42,13 @@ def detail(application: Any) -> dict[str, Any]:
                 "verdict": e["verdict"], "missing": e["missing"]}
                for e in shown_evaluations(application)]
     rejected = [r for r in reviews_of(application) if r.decision == "rejected"]
+    flagged = flags_by_result(result_flags(application))
     return {**present.application_item(application), "version": application.version,
             "submitted_at": application.submitted_at, "decided_at": application.decided_at,
             "samples": [present.sample(s) for s in samples],
-            "results": [present.result(r, imeis) for r in results_of(application)],
+            "results": [{**present.result(r, imeis),
+                         "warnings": [f.to_dict() for f in flagged.get(r.id, ())]}
+                        for r in results_of(application)],
             "evaluation": summary,
             "rejection_reasons": rejected[0].reasons if rejected else [],
             "follow_up": application.follow_up}
@@ -80,6 +85,15 @@ def index(query: dict[str, Any]) -> dict[str, Any]:
 def show(application_id: int) -> dict[str, Any]:
     """Show one application with samples, results and its evaluation summary."""
     return detail(service.get_application(current_api_user(), application_id))
+
+
+@bp.route("/<int:application_id>/markets", methods=["POST"])
+@api_user(*APPLICANTS)
+@bp.arguments(MarketsSchema)
+@bp.response(200, ApplicationSchema)
+def change_markets(body: dict[str, Any], application_id: int) -> dict[str, Any]:
+    """Change the target markets of a draft or testing application; the plan follows."""
+    return detail(service.change_markets(current_api_user(), application_id, body["markets"]))
 
 
 class SubmitSchema(Schema):

@@ -18,7 +18,9 @@ from labcert.api.lab_schemas import (
     SampleSchema,
 )
 from labcert.errors import ValidationFailed
+from labcert.services.applications import get_application
 from labcert.services.csv_import import import_results
+from labcert.services.flags import warnings_for
 from labcert.services.instruments import create_instrument
 from labcert.services.results import add_results
 from labcert.services.samples import MAX_BATCH, SampleIn, add_sample, add_samples
@@ -87,7 +89,13 @@ def create_sample(application_id: int) -> tuple[dict[str, Any], int]:
 def create_results(body: dict[str, Any], application_id: int) -> tuple[dict[str, Any], int]:
     """Store a batch of results: all-or-nothing, every invalid item reported."""
     ids = add_results(current_api_user(), application_id, body["results"], source="api")
-    return {"accepted": len(ids), "ids": ids}, 201
+    return _accepted(application_id, ids), 201
+
+
+def _accepted(application_id: int, ids: list[int]) -> dict[str, Any]:
+    """Say how many results were stored and what a reviewer will see flagged about them."""
+    application = get_application(current_api_user(), application_id)
+    return {"accepted": len(ids), "ids": ids, "warnings": warnings_for(application, ids)}
 
 
 def _csv_bytes() -> bytes:
@@ -112,7 +120,7 @@ def _csv_bytes() -> bytes:
 def create_results_csv(application_id: int) -> tuple[dict[str, Any], int]:
     """Import results from CSV (header: the result field names, cond.<name> for conditions)."""
     ids = import_results(current_api_user(), application_id, _csv_bytes())
-    return {"accepted": len(ids), "ids": ids}, 201
+    return _accepted(application_id, ids), 201
 
 
 @bp.route("/instruments", methods=["POST"])

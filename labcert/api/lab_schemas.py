@@ -29,6 +29,12 @@ class ApplicationCreateSchema(Schema):
     markets = fields.List(fields.String(), required=True)
 
 
+class MarketsSchema(Schema):
+    """The target markets of an application."""
+
+    markets = fields.List(fields.String(), required=True)
+
+
 class OrganizationRefSchema(Schema):
     """An organization, briefly."""
 
@@ -45,6 +51,15 @@ class SampleSchema(Schema):
     serial = fields.String(load_default="")
     received_at = fields.Date(required=True)
     condition = fields.String(load_default="")
+
+
+class WarningSchema(Schema):
+    """Something a reviewer will see about a stored result."""
+
+    result_id = fields.Integer()
+    index = fields.Integer(allow_none=True)
+    kind = fields.String()
+    message = fields.String()
 
 
 class ResultOutSchema(Schema):
@@ -67,6 +82,8 @@ class ResultOutSchema(Schema):
     supersedes = fields.Integer(allow_none=True)
     superseded_by = fields.Integer(allow_none=True)
     correction_reason = fields.String(allow_none=True)
+    uncertainty_from = fields.String(allow_none=True)
+    warnings = fields.List(fields.Nested(WarningSchema))
 
 
 class VerdictSummarySchema(Schema):
@@ -150,10 +167,11 @@ class ResultsInSchema(Schema):
 
 
 class AcceptedSchema(Schema):
-    """How many results were stored."""
+    """How many results were stored, and what about them is flagged."""
 
     accepted = fields.Integer()
     ids = fields.List(fields.Integer())
+    warnings = fields.List(fields.Nested(WarningSchema))
 
 
 class InstrumentSchema(Schema):
@@ -164,6 +182,11 @@ class InstrumentSchema(Schema):
     name = fields.String(required=True)
     calibrated_at = fields.Date(required=True)
     calibration_due = fields.Date(required=True)
+    tests = fields.List(fields.String(), load_default=list,
+                        metadata={"description": "test codes the instrument is suitable for"})
+    budgets = fields.Dict(keys=fields.String(), values=fields.Dict(), load_default=dict,
+                          metadata={"description": "per test code at k = 2: "
+                                                   "{\"value\", \"unit\"} or {\"percent\"}"})
 
 
 class RejectSchema(Schema):

@@ -44,7 +44,8 @@ def result(row: TestResult, imeis: dict[int, str]) -> dict[str, Any]:
             "instrument": row.instrument.asset_tag if row.instrument else None,
             "tested_at": row.tested_at, "entered_by": row.entered_by.email, "source": row.source,
             "supersedes": row.supersedes_id, "superseded_by": row.superseded_by_id,
-            "correction_reason": row.correction_reason}
+            "correction_reason": row.correction_reason,
+            "uncertainty_from": row.uncertainty_from}
 
 
 def application_item(application: Application) -> dict[str, Any]:

@@ -47,6 +47,8 @@ class TestResult(db.Model):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("test_result.id"))
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("test_result.id"))
     correction_reason: Mapped[str | None] = mapped_column(String(500))
+    # Set when U was not entered but taken from an instrument's budget: the asset tag.
+    uncertainty_from: Mapped[str | None] = mapped_column(String(50))
 
     sample: Mapped[Sample | None] = relationship()
     instrument: Mapped[Instrument | None] = relationship()

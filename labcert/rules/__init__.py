@@ -15,7 +15,6 @@ from .loader import load_criteria_file
 from .model import Catalogue, Criterion, DecisionRule, Limit, TestDef
 from .registry import Registry, load_registry
 from .result_inputs import parse_results
-from .validation import validate_for
 
 __all__ = [
     "ENGINE_VERSION",
@@ -42,5 +41,4 @@ __all__ = [
     "parse_product",
     "parse_results",
     "run_examples",
-    "validate_for",
 ]

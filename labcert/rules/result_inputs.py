@@ -13,6 +13,8 @@ from .inputs import Errors, add_error, suggest, unknown
 from .model import COMPUTED, OBSERVATION, Catalogue, TestDef
 from .numbers import parse_decimal
 from .units import UnitError, check_compatible, is_log
+from .vocabulary import UnknownValue, has_vocabulary
+from .vocabulary import canonical as vocabulary_value
 
 RESULT_FIELDS = (
     "test",
@@ -87,6 +89,11 @@ def _conditions(
                 add_error(errors, ckey, f"'{value}' is not one of {choices}")
             else:
                 conditions[name] = canonical
+        elif has_vocabulary(name):
+            try:
+                conditions[name] = vocabulary_value(name, str(value))
+            except UnknownValue as exc:
+                add_error(errors, ckey, str(exc))
     for name in test.conditions:
         if name not in conditions:
             add_error(errors, f"{key}.conditions.{name}", f"required by {test.code}")
@@ -230,12 +237,20 @@ def parse_results(items: Any, catalogue: Catalogue, prefix: str = "results") -> 
 
     CSV rows may carry conditions as 'cond.<name>' columns; empty cells count as absent.
     """
+    parsed, errors = parse_each(items, catalogue, prefix)
+    if errors:
+        raise InputError(errors)
+    return [result for _, result in parsed]
+
+
+def parse_each(items: Any, catalogue: Catalogue,
+               prefix: str = "results") -> tuple[list[tuple[int, Result]], Errors]:
+    """Parse every item: the (index, Result) of the valid ones and every error of the others."""
     if not isinstance(items, list | tuple):
         raise InputError({prefix: ["must be a list of results"]})
     errors: Errors = {}
     parsed = [
-        _parse_one(item, catalogue, f"{prefix}.{index}", errors) for index, item in enumerate(items)
+        (index, _parse_one(item, catalogue, f"{prefix}.{index}", errors))
+        for index, item in enumerate(items)
     ]
-    if errors:
-        raise InputError(errors)
-    return [r for r in parsed if r is not None]
+    return [(index, result) for index, result in parsed if result is not None], errors

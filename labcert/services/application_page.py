@@ -18,6 +18,8 @@ from labcert.models import Application, AuditEvent, Certificate, Sample, TestRes
 from labcert.rules import CriteriaError, InputError, UnknownCriteriaSet, load_registry
 from labcert.services.applications import get_application
 from labcert.services.evaluations import shown_evaluations
+from labcert.services.flags import KIND_TITLES, Flag, flags_by_result, review_flags
+from labcert.services.plans import plan_of
 from labcert.services.results import results_of
 from labcert.services.review import reviews_of
 
@@ -134,11 +136,33 @@ def history_of(application: Application) -> list[HistoryItem]:
     return items
 
 
+def flags_of(application: Application) -> list[Flag]:
+    """Return the flags a reviewer sees; none when the evaluation cannot run (said elsewhere)."""
+    try:
+        return review_flags(application)
+    except (Conflict, UnknownCriteriaSet, CriteriaError, InputError):
+        return []
+
+
+def plan_rows_of(application: Application) -> dict[str, int]:
+    """Map 'market:criterion' to the index of the worksheet row that serves it."""
+    try:
+        plan = plan_of(application)
+    except (Conflict, UnknownCriteriaSet, CriteriaError, InputError):
+        return {}
+    return {criterion: index for index, row in enumerate(plan.rows)
+            for criterion in row.criteria}
+
+
 def page_facts(user: User, application: Application) -> dict[str, Any]:
     """Gather everything the application and review pages show about an application."""
     evaluations, evaluation_kind, evaluation_problem = evaluations_of(application)
     results = results_of(application)
+    flags = flags_of(application) if application.state not in ("approved", "cancelled") else []
     return {
+        "plan_rows": plan_rows_of(application) if application.state in lifecycle.EDITABLE
+        else {},
+        "flags": flags, "flagged": flags_by_result(flags), "flag_titles": KIND_TITLES,
         "application": application, "product": application.product,
         "samples": samples_of(application), "results": results,
         "results_by_id": {row.id: row for row in results},

@@ -25,7 +25,7 @@ from labcert.models import (
 from labcert.rules import InputError, ProductFacts, UnknownCriteriaSet, load_registry, parse_product
 from labcert.services.audit import record
 from labcert.services.search_text import refresh_search_text
-from labcert.services.states import move, require_cancellable
+from labcert.services.states import move, require_cancellable, require_editable
 from labcert.services.unit_of_work import transactional
 
 
@@ -154,6 +154,21 @@ def unacknowledged_reasons(application: Application,
         return []
     ticked = set(acknowledged)
     return [reason for n, reason in enumerate(last.reasons or []) if n not in ticked]
+
+
+@transactional
+def change_markets(actor: User, application_id: int, markets: list[str]) -> Application:
+    """Set an editable application's target markets; its plan follows (results are kept)."""
+    application = get_application(actor, application_id)
+    require_editable(application, "markets")
+    problems = _market_problems(markets, date.today())
+    if problems:
+        raise ValidationFailed.of(problems)
+    before = list(application.markets)
+    application.markets = list(markets)
+    record(actor, "application.markets", "application", application.id,
+           {"before": before, "markets": list(markets)})
+    return application
 
 
 @transactional

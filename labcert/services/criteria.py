@@ -18,7 +18,6 @@ from labcert.rules import (
     load_registry,
     parse_product,
     parse_results,
-    validate_for,
 )
 
 
@@ -49,7 +48,11 @@ def find_set(ref: str, today: date) -> CriteriaSet:
 
 
 def evaluate_request(body: dict[str, Any], today: date) -> dict[str, Any]:
-    """Evaluate posted facts and results against a set; store nothing; 422 lists every problem."""
+    """Evaluate posted facts and results against a set; store nothing; 422 lists every problem.
+
+    A result the decision rule cannot judge (no U, or U above an invalidating maximum) is not an
+    input error: it is judged `indeterminate` with the reason, as the stored evaluation does.
+    """
     registry = load_registry()
     details: dict[str, list[str]] = {}
     criteria_set = product = results = None
@@ -65,8 +68,6 @@ def evaluate_request(body: dict[str, Any], today: date) -> dict[str, Any]:
         results = parse_results(body.get("results") or [], registry.catalogue)
     except InputError as error:
         details.update(error.details)
-    if criteria_set is not None and results is not None:
-        details.update(validate_for(criteria_set, results))
     if details or criteria_set is None or product is None or results is None:
         raise ValidationFailed("The evaluation request is not valid; see details.", details)
     return evaluate(criteria_set, product, results, today).to_dict()

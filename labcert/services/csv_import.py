@@ -39,7 +39,7 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _check_header(header: list[str]) -> None:
+def _header_problems(header: list[str]) -> list[tuple[str, str]]:
     problems = []
     for number, name in enumerate(header, start=1):
         if name not in FIELDS and not (name.startswith(CONDITION_PREFIX) and len(name) > 5):
@@ -50,7 +50,11 @@ def _check_header(header: list[str]) -> None:
         problems.append(("line 1", "The header needs a 'test' column."))
     if len(set(header)) != len(header):
         problems.append(("line 1", "A column name appears twice in the header."))
-    if problems:
+    return problems
+
+
+def _check_header(header: list[str]) -> None:
+    if problems := _header_problems(header):
         raise ValidationFailed.of(problems, "The header row is not valid; nothing was stored.")
 
 
@@ -59,7 +63,7 @@ def _item(row: list[str], header: list[str]) -> dict[str, Any]:
     conditions: dict[str, str] = {}
     for name, cell in zip(header, row, strict=False):
         cell = cell.strip()
-        if not cell:
+        if not cell or not name:
             continue
         if name.startswith(CONDITION_PREFIX):
             conditions[name[len(CONDITION_PREFIX):]] = cell
@@ -72,6 +76,15 @@ def _item(row: list[str], header: list[str]) -> dict[str, Any]:
 
 def parse_csv(data: bytes) -> ParsedCsv:
     """Read a results CSV into API items; a structural problem names its line."""
+    parsed, problems = read_csv(data)
+    if problems:
+        raise ValidationFailed.of(problems, "The file is not valid CSV; nothing was stored.")
+    return parsed
+
+
+def read_csv(data: bytes) -> tuple[ParsedCsv, list[tuple[str, str]]]:
+    """Read a results CSV into items, with every structural problem (unknown columns are
+    left out of the items, so their rows are still checked); only an unreadable file raises."""
     reader = csv.reader(io.StringIO(_decode(data), newline=""))
     try:
         header = [h.strip() for h in next(reader)]
@@ -79,8 +92,10 @@ def parse_csv(data: bytes) -> ParsedCsv:
         raise ValidationFailed.of([("file", "The file is empty: it needs a header row.")]) from None
     except csv.Error as error:
         raise ValidationFailed.of([("line 1", f"Not readable as CSV: {error}.")]) from None
-    _check_header(header)
-    items, problems = [], []
+    problems = _header_problems(header)
+    known = [name if name in FIELDS or (name.startswith(CONDITION_PREFIX) and len(name) > 5)
+             else "" for name in header]
+    items = []
     try:
         for row in reader:
             if not any(cell.strip() for cell in row):
@@ -88,16 +103,14 @@ def parse_csv(data: bytes) -> ParsedCsv:
             if len(row) > len(header):
                 problems.append((f"line {reader.line_num}",
                                  f"{len(row)} cells but the header has {len(header)} columns."))
-            items.append(_item(row, header))
+            items.append(_item(row, known))
             if len(items) > MAX_ROWS:
                 raise ValidationFailed.of([("file", f"More than {MAX_ROWS} rows; split the file.")])
     except csv.Error as error:
         problems.append((f"line {reader.line_num}", f"Not readable as CSV: {error}."))
-    if problems:
-        raise ValidationFailed.of(problems, "The file is not valid CSV; nothing was stored.")
-    if not items:
+    if not items and not problems:
         raise ValidationFailed.of([("file", "The file has a header but no result rows.")])
-    return ParsedCsv(header, items)
+    return ParsedCsv(header, items), problems
 
 
 def locate(details: dict[str, list[str]], header: list[str],
@@ -136,17 +149,25 @@ class DryRun:
 
 
 def dry_run(actor: User, application_id: int, data: bytes) -> DryRun:
-    """Run every check of the import (also those needing the database) and store nothing."""
+    """Run every check of the import (also those needing the database) and store nothing.
+
+    Every problem of the file is reported in one pass: structure, values and references.
+    """
     try:
-        parsed = parse_csv(data)
+        parsed, structural = read_csv(data)
     except ValidationFailed as error:
         return DryRun(None, data_lines(data), error.details)
     lines = data_lines(data)
-    try:
-        check_batch(actor, application_id, parsed.items)
-    except ValidationFailed as error:
-        return DryRun(parsed, lines, locate(error.details, parsed.header, lines))
-    return DryRun(parsed, lines, {})
+    problems: dict[str, list[str]] = {}
+    for key, message in structural:
+        problems.setdefault(key, []).append(message)
+    if parsed.items:
+        try:
+            check_batch(actor, application_id, parsed.items)
+        except ValidationFailed as error:
+            for key, messages in locate(error.details, parsed.header, lines).items():
+                problems.setdefault(key, []).extend(messages)
+    return DryRun(parsed, lines, problems)
 
 
 def import_results(actor: User, application_id: int, data: bytes, *,

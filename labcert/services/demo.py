@@ -51,7 +51,25 @@ DEMO_INSTRUMENTS = (
     ("EMC-01", "R&S ESW EMI test receiver", 300, 65),
     ("XRF-01", "Thermo Niton XL5 XRF analyser", 90, 275),
     ("OLD-01", "Legacy spectrum analyser (calibration expired)", 500, -135),
+    ("BAT-01", "Battery cycler and drop tester", 60, 300),
 )
+_SAR = ("sar.head", "sar.body", "sar.limb")
+_RF = ("rf.conducted_power", "rf.eirp", "rf.spurious", "rf.frequency_error", "rf.eirp_2g4",
+       "rf.psd_2g4", "rf.refsens")
+_EMC = ("emc.radiated", "emc.conducted", "emc.esd", "emc.rf_immunity")
+_ROHS = ("rohs.pb", "rohs.hg", "rohs.cd", "rohs.cr6", "rohs.pbb", "rohs.pbde", "rohs.dehp",
+         "rohs.bbp", "rohs.dbp", "rohs.dibp")
+# What each demo instrument is declared for, and its uncertainty budgets (k = 2).
+DEMO_TESTS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, str]]]] = {
+    "SAR-01": (_SAR, {code: {"percent": "22"} for code in _SAR}),
+    "RF-01": (_RF, {"rf.conducted_power": {"value": "0.6", "unit": "dBm"},
+                    "rf.refsens": {"value": "0.7", "unit": "dBm"}}),
+    "EMC-01": (_EMC, {"emc.radiated": {"value": "5.2", "unit": "dBuV/m"},
+                      "emc.conducted": {"value": "3.4", "unit": "dBuV"}}),
+    "XRF-01": (_ROHS, {}),
+    "OLD-01": (("rf.spurious",), {}),
+    "BAT-01": (("battery.cycle_retention", "durability.free_fall"), {}),
+}
 
 
 def _organization(spec: dict[str, object]) -> Organization:
@@ -78,11 +96,18 @@ def seed_demo(today: date) -> list[DemoLogin]:
             record(None, "user.create", "user", user.id, {"email": email, "role": role})
         logins.append(DemoLogin(role, email, password, org.name))
     for tag, name, calibrated_days_ago, due_in_days in DEMO_INSTRUMENTS:
-        if db.session.scalar(select(Instrument).where(Instrument.asset_tag == tag)) is None:
+        tests, budgets = DEMO_TESTS[tag]
+        instrument = db.session.scalar(select(Instrument).where(Instrument.asset_tag == tag))
+        if instrument is None:
             instrument = Instrument(asset_tag=tag, name=name,
                                     calibrated_at=today - timedelta(days=calibrated_days_ago),
-                                    calibration_due=today + timedelta(days=due_in_days))
+                                    calibration_due=today + timedelta(days=due_in_days),
+                                    tests=list(tests), budgets=dict(budgets))
             db.session.add(instrument)
             db.session.flush()
             record(None, "instrument.create", "instrument", instrument.id, {"asset_tag": tag})
+        elif not instrument.tests:  # seeded before instruments declared their tests
+            instrument.tests, instrument.budgets = list(tests), dict(budgets)
+            record(None, "instrument.tests", "instrument", instrument.id,
+                   {"tests": list(tests), "budgets": dict(budgets)})
     return logins

@@ -33,13 +33,17 @@ def _imei(tac: str, serial: int) -> str:
     return body + str(luhn_check_digit(body))
 
 
-def _items(example: Any, tested_at: datetime) -> list[dict[str, Any]]:
+INSTRUMENT_OF = {"sar": "SAR-01", "rf": "RF-01", "emc": "EMC-01", "rohs": "XRF-01"}
+
+
+def _items(example: Any, tested_at: datetime, imei: str) -> list[dict[str, Any]]:
     items = []
     for result in example.results:
         item: dict[str, Any] = {"test": result.test, "conditions": dict(result.conditions),
-                                "tested_at": tested_at.isoformat()}
+                                "tested_at": tested_at.isoformat(), "sample_imei": imei}
         if result.value is not None:
-            item.update(value=str(result.value), unit=result.unit, instrument="RF-01")
+            tag = INSTRUMENT_OF.get(result.test.split(".")[0], "BAT-01")
+            item.update(value=str(result.value), unit=result.unit, instrument=tag)
             if result.uncertainty is not None:
                 item["uncertainty"] = str(result.uncertainty)
         else:
@@ -79,7 +83,8 @@ def seed_applications(today: date, *, settings: ServiceSettings | None) -> int:
         for serial in (1, 2):
             add_sample(tech, application.id, imei=_imei(tac, serial),
                        received_at=today - timedelta(days=7), condition="new, sealed box")
-        add_results(tech, application.id, _items(example, tested_at), source="demo")
+        add_results(tech, application.id, _items(example, tested_at, _imei(tac, 1)),
+                    source="demo")
         if fate == "testing":
             continue
         submit_application(tech, application.id)

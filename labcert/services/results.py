@@ -15,10 +15,13 @@ from labcert.errors import Conflict, NotFound, ValidationFailed
 from labcert.extensions import db
 from labcert.models import Application, Instrument, Sample, TestResult, User, utcnow
 from labcert.rules import InputError, Result, load_registry, parse_results
+from labcert.rules.model import MEASUREMENT
+from labcert.rules.result_inputs import parse_each
+from labcert.rules.units import UnitError, factor, is_log
 from labcert.services.applications import get_application
 from labcert.services.audit import record
 from labcert.services.evaluations import resolve_market
-from labcert.services.instruments import calibration_problem
+from labcert.services.instruments import budget_for, calibration_problem, suitability_problem
 from labcert.services.states import move, require_editable
 from labcert.services.unit_of_work import transactional
 
@@ -40,8 +43,18 @@ def _parse(items: Sequence[dict[str, Any]]) -> list[Result]:
                                error.details) from None
 
 
+def _parse_each(items: Sequence[dict[str, Any]]) -> tuple[list[tuple[int, Result]], Problems]:
+    """Parse every item: the ones that parse, and every problem of the others."""
+    try:
+        good, errors = parse_each(list(items), load_registry().catalogue)
+    except InputError as error:
+        return [], [(k, m) for k, messages in error.details.items() for m in messages]
+    return good, [(key, message) for key, messages in errors.items() for message in messages]
+
+
 def _check(application: Application, parsed: Sequence[Result], now: datetime,
-           offset: int = 0) -> tuple[Problems, dict[str, int], dict[str, Instrument]]:
+           offset: int = 0, indexes: Sequence[int] | None = None
+           ) -> tuple[Problems, dict[str, int], dict[str, Instrument]]:
     """Check what needs the database: test codes, samples, instruments, dates."""
     allowed = set(allowed_test_codes(application, now.date()))
     samples = {s.imei: s.id for s in db.session.scalars(
@@ -51,39 +64,79 @@ def _check(application: Application, parsed: Sequence[Result], now: datetime,
         select(Instrument).where(Instrument.asset_tag.in_(tags)))} if tags else {}
     problems: Problems = []
     markets = ", ".join(application.markets)
-    for index, result in enumerate(parsed, start=offset):
+    catalogue = load_registry().catalogue
+    numbered = zip(indexes, parsed, strict=True) if indexes is not None else \
+        enumerate(parsed, start=offset)
+    for index, result in numbered:
         key = f"results.{index}"
         if result.test not in allowed:
             problems.append((f"{key}.test", f"Test {result.test} is not asked for by this "
                                             f"application's markets ({markets})."))
-        if result.sample_imei and result.sample_imei not in samples:
+        if not result.sample_imei:
+            problems.append((f"{key}.sample_imei", "Name the sample (IMEI) the result was "
+                                                   f"measured on: one of {application.number}'s "
+                                                   "samples (register it first)."))
+        elif result.sample_imei not in samples:
             problems.append((f"{key}.sample_imei", f"IMEI {result.sample_imei} is not a sample "
                                                    f"of application {application.number}."))
         if result.tested_at is None:
             problems.append((f"{key}.tested_at", "Say when the test was made (ISO 8601)."))
         elif result.tested_at > now:
             problems.append((f"{key}.tested_at", "The test time cannot be in the future."))
+        test = catalogue.get(result.test)
+        measured = test is not None and test.kind == MEASUREMENT
+        if measured and not result.instrument:
+            problems.append((f"{key}.instrument", "Name the instrument (asset tag) the "
+                                                  "measurement was made with."))
         if result.instrument:
             instrument = instruments.get(result.instrument)
             if instrument is None:
                 problems.append((f"{key}.instrument",
                                  f"No instrument with asset tag {result.instrument}."))
-            elif result.tested_at is not None and \
-                    (problem := calibration_problem(instrument, result.tested_at)):
+                continue
+            problem = (calibration_problem(instrument, result.tested_at)
+                       if result.tested_at is not None else None)
+            problem = problem or suitability_problem(instrument, result.test)
+            if problem:
                 problems.append((f"{key}.instrument", problem))
     return problems, samples, instruments
 
 
+def _uncertainty(result: Result, instrument: Instrument | None) -> dict[str, Any]:
+    """Return U as entered, or the instrument's budget for the test when none was entered."""
+    entered = {"uncertainty": result.uncertainty, "uncertainty_pct": result.uncertainty_pct,
+               "uncertainty_from": None}
+    if result.value is None or result.uncertainty is not None or \
+            result.uncertainty_pct is not None or instrument is None:
+        return entered
+    budget = budget_for(instrument, result.test)
+    if budget is None:
+        return entered
+    if "percent" in budget:
+        if is_log(result.unit or ""):
+            return entered  # a relative U means nothing in dB; the result stays without U
+        return {"uncertainty": None, "uncertainty_pct": Decimal(budget["percent"]),
+                "uncertainty_from": instrument.asset_tag}
+    value, unit = Decimal(budget["value"]), budget["unit"]
+    if unit != result.unit:
+        try:
+            value = value * factor(unit, result.unit or unit)
+        except UnitError:
+            return entered
+    return {"uncertainty": value, "uncertainty_pct": None,
+            "uncertainty_from": instrument.asset_tag}
+
+
 def _row(application: Application, result: Result, actor: User, source: str, now: datetime,
          samples: dict[str, int], instruments: dict[str, Instrument]) -> dict[str, Any]:
+    instrument = instruments[result.instrument] if result.instrument else None
     return {
         "application_id": application.id,
         "sample_id": samples.get(result.sample_imei or ""),
         "test_code": result.test, "value": result.value, "observation": result.observation,
-        "unit": result.unit, "uncertainty": result.uncertainty,
-        "uncertainty_pct": result.uncertainty_pct, "k": result.k or Decimal(2),
+        "unit": result.unit, **_uncertainty(result, instrument), "k": result.k or Decimal(2),
         "conditions": {str(k): str(v) for k, v in dict(result.conditions or {}).items()},
-        "instrument_id": instruments[result.instrument].id if result.instrument else None,
+        "instrument_id": instrument.id if instrument else None,
         "tested_at": result.tested_at, "entered_by_id": actor.id, "entered_at": now,
         "source": source, "is_external": False,
     }
@@ -101,13 +154,21 @@ def check_batch(actor: User, application_id: int, items: Sequence[dict[str, Any]
     require_editable(application, "results")
     if not items:
         raise ValidationFailed.of([("results", "Send at least one result.")])
-    parsed = _parse(items)
-    problems, samples, instruments = _check(application, parsed, now or utcnow())
+    good, problems = _parse_each(items)  # every problem in one pass: input and database
+    parsed = [result for _, result in good]
+    checked, samples, instruments = _check(application, parsed, now or utcnow(),
+                                           indexes=[index for index, _ in good])
+    problems = sorted(problems + checked, key=lambda p: _order(p[0]))
     if problems:
         raise ValidationFailed.of(problems, f"{len({p[0].split('.')[1] for p in problems})} of "
-                                            f"{len(parsed)} results are not valid; nothing was "
+                                            f"{len(items)} results are not valid; nothing was "
                                             "stored.")
     return application, parsed, samples, instruments
+
+
+def _order(key: str) -> tuple[int, str]:
+    parts = key.split(".")
+    return (int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else -1, key)
 
 
 @transactional

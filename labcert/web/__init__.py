@@ -11,7 +11,8 @@ from labcert.extensions import login_manager
 from labcert.models import User
 from labcert.services.accounts import load_user as load_active_user
 
-LAB_PAGES = ("lab_applications", "lab_csv", "lab_instruments", "lab_results", "lab_samples")
+LAB_PAGES = ("lab_applications", "lab_csv", "lab_instruments", "lab_results", "lab_samples",
+             "lab_worksheet")
 
 
 @login_manager.user_loader

@@ -18,10 +18,12 @@ from labcert.errors import Conflict, UploadTooLarge, ValidationFailed, describe_
 from labcert.models import Application
 from labcert.services.applications import get_application
 from labcert.services.csv_import import FIELDS, dry_run, import_results
+from labcert.services.plans import catalogue
 from labcert.uploads import check_size, read_limited, upload_limit
 from labcert.web.guard import page
 from labcert.web.lab import bp
 from labcert.web.lab_forms import CsvConfirmForm, CsvUploadForm
+from labcert.web.lab_results import closed
 
 EXTENSIONS = (".csv", ".txt")
 TEXT_TYPES = frozenset({"", "text/csv", "text/plain", "application/csv",
@@ -81,9 +83,11 @@ def _preview(application: Application, data: bytes, filename: str,
 
 @bp.route("/applications/<int:application_id>/import", methods=["GET", "POST"])
 @page("technician")
-def import_csv(application_id: int) -> tuple[str, int]:
+def import_csv(application_id: int) -> tuple[str, int] | Response:
     """Upload a results CSV and show what it holds before anything is stored."""
     application = get_application(current_user, application_id)
+    if refused := closed(application, "results"):
+        return refused
     form = CsvUploadForm()
     status = 200
     if form.validate_on_submit():
@@ -128,3 +132,10 @@ def confirm_csv(application_id: int) -> tuple[str, int] | Response:
     flash(_("%(count)s result(s) imported from %(filename)s.",
             count=len(ids), filename=filename), "success")
     return redirect(url_for("lab.application", application_id=application_id) + "#results")
+
+
+@bp.route("/csv-reference")
+@page("technician", "reviewer", "admin")
+def csv_reference() -> str:
+    """Every CSV column and test code, with the conditions each test takes and allowed values."""
+    return render_template("lab/csv_reference.html", fields=FIELDS, tests=catalogue())

@@ -127,6 +127,39 @@ class InstrumentForm(FlaskForm):
     calibration_due = DateField(_l("Next calibration due"), validators=[Optional()])
 
 
+class InstrumentTestsForm(FlaskForm):
+    """The test codes an instrument is suitable for and its uncertainty budgets."""
+
+    tests = CheckboxesField(_l("Declared suitable for"), choices=[])
+    budgets = TextAreaField(_l("Uncertainty budgets (k = 2), one per line"),
+                            render_kw={"rows": 5, "placeholder": "sar.head 22 %\n"
+                                                                 "rf.conducted_power 0.6 dB"})
+
+
+def parse_budget_lines(text: str) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Read 'code value unit' or 'code value %' lines into budgets, with unreadable lines."""
+    budgets: dict[str, dict[str, str]] = {}
+    bad = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        parts = line.replace("%", " %").split()
+        if not parts:
+            continue
+        if len(parts) < 2:
+            bad.append(_l("Line %(number)s: write the test code, the value and its unit or %%.",
+                          number=number))
+            continue
+        code, value, unit = parts[0], parts[1], " ".join(parts[2:])
+        budgets[code] = {"percent": value} if unit == "%" else {"value": value, "unit": unit}
+    return budgets, bad
+
+
+def budget_lines(budgets: dict[str, Any]) -> str:
+    """Write budgets back as lines for the text area."""
+    return "\n".join(f"{code} {b['percent']} %" if "percent" in b else
+                     f"{code} {b['value']} {b.get('unit', '')}".rstrip()
+                     for code, b in (budgets or {}).items())
+
+
 class CalibrationForm(FlaskForm):
     """A new calibration of an instrument."""
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug import Response
 
@@ -15,13 +16,21 @@ from labcert.services.instruments import (
     all_instruments,
     calibration_problem,
     create_instrument,
+    declare_tests,
     get_instrument,
     record_calibration,
 )
+from labcert.services.plans import catalogue
 from labcert.web.forms import populate_errors
 from labcert.web.guard import page
 from labcert.web.lab import bp, form_status
-from labcert.web.lab_forms import CalibrationForm, InstrumentForm
+from labcert.web.lab_forms import (
+    CalibrationForm,
+    InstrumentForm,
+    InstrumentTestsForm,
+    budget_lines,
+    parse_budget_lines,
+)
 
 ROLES = ("technician", "admin")
 
@@ -49,8 +58,9 @@ def instruments() -> tuple[str, int] | Response:
         except ValidationFailed as error:
             populate_errors(form, error)
         else:
-            flash(_("Instrument %(asset_tag)s is registered.", asset_tag=item.asset_tag), "success")
-            return redirect(url_for("lab.instruments"))
+            flash(_("Instrument %(asset_tag)s is registered; now declare the tests it is "
+                    "suitable for.", asset_tag=item.asset_tag), "success")
+            return redirect(url_for("lab.instrument_tests", instrument_id=item.id))
     return render_template("lab/instruments.html", rows=_rows(), form=form,
                            today=date.today()), form_status(form)
 
@@ -77,3 +87,36 @@ def calibrate(instrument_id: int) -> tuple[str, int] | Response:
             return redirect(url_for("lab.instruments"))
     return render_template("lab/instrument_calibrate.html", item=item, form=form,
                            problem=calibration_problem(item, utcnow())), form_status(form)
+
+
+@bp.route("/instruments/<int:instrument_id>/tests", methods=["GET", "POST"])
+@page(*ROLES)
+def instrument_tests(instrument_id: int) -> tuple[str, int] | Response:
+    """Declare the tests an instrument is suitable for and its uncertainty budgets."""
+    item = get_instrument(instrument_id)
+    form = InstrumentTestsForm()
+    form.tests.choices = [(t["code"], f"{t['code']} — {t['title']}") for t in catalogue()
+                          if t["kind"] != "computed"]
+    if request.method == "GET":
+        form.tests.data = list(item.tests or [])
+        form.budgets.data = budget_lines(item.budgets)
+    if form.validate_on_submit():
+        budgets, bad = parse_budget_lines(form.budgets.data or "")
+        if bad:
+            form.budgets.errors = bad
+        else:
+            try:
+                declare_tests(current_user, instrument_id, tests=form.tests.data or [],
+                              budgets=budgets)
+            except ValidationFailed as error:
+                form.budgets.errors = [m for k, ms in error.details.items() for m in ms
+                                       if k.startswith("budgets")]
+                form.tests.errors = [m for k, ms in error.details.items() for m in ms
+                                     if k.startswith("tests")]
+            else:
+                flash(ngettext("%(asset_tag)s is declared for %(num)d test.",
+                               "%(asset_tag)s is declared for %(num)d tests.", len(item.tests),
+                               asset_tag=item.asset_tag), "success")
+                return redirect(url_for("lab.instruments"))
+    return render_template("lab/instrument_tests.html", item=item, form=form), \
+        form_status(form)

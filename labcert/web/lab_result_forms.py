@@ -16,10 +16,12 @@ from labcert.models import Instrument, Sample, TestResult
 from labcert.rules import Catalogue, TestDef
 from labcert.rules.model import OBSERVATION
 from labcert.rules.numbers import fmt
+from labcert.rules.vocabulary import vocabularies
 from labcert.services.instruments import calibration_problem
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 UNIT_SUFFIXES = {"_v_m": "V/m", "_mhz": "MHz", "_kv": "kV", "_g": "g", "_m": "m"}
+CHOICE_VOCABULARIES = ("band",)  # closed sets shown as a list; position follows a pattern
 SERVICE_FIELDS = {"sample_imei": "sample", "test": "__form__", "results": "__form__"}
 
 
@@ -50,9 +52,9 @@ def _condition_field(test: TestDef, catalogue: Catalogue, name: str) -> Field:
     required = name in test.conditions
     label = condition_label(name) + ("" if required else " (optional)")
     description = definition.title
-    if definition.type == "choice":
-        choices = [SelectChoice("", "Choose…"),
-                   *(SelectChoice(c) for c in definition.choices or ())]
+    if definition.type == "choice" or name in CHOICE_VOCABULARIES:
+        values = definition.choices or vocabularies()[name].values
+        choices = [SelectChoice("", "Choose…"), *(SelectChoice(c) for c in values or ())]
         return SelectField(label, choices=choices, description=description, default="")
     render_kw = {"inputmode": "decimal"} if definition.type == "number" else {}
     return StringField(label, description=description, render_kw=render_kw)

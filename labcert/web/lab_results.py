@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import contextlib
+from datetime import date, datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -19,6 +20,7 @@ from labcert.services.applications import get_application
 from labcert.services.instruments import all_instruments
 from labcert.services.results import add_results, allowed_test_codes, correct_result
 from labcert.services.samples import add_sample
+from labcert.services.states import require_editable
 from labcert.web.forms import populate_errors
 from labcert.web.guard import page
 from labcert.web.lab import bp, form_status
@@ -34,6 +36,16 @@ from labcert.web.lab_result_forms import (
 )
 
 
+def closed(application: Application, what: str) -> Response | None:
+    """Send a technician back when the application takes no more entries (forms are closed)."""
+    try:
+        require_editable(application, what)
+    except Conflict as error:
+        flash(error.message, "error")
+        return _detail(application.id)
+    return None
+
+
 def _detail(application_id: int, anchor: str = "") -> Response:
     url = url_for("lab.application", application_id=application_id)
     return redirect(url + (f"#{anchor}" if anchor else ""))
@@ -44,6 +56,8 @@ def _detail(application_id: int, anchor: str = "") -> Response:
 def new_sample(application_id: int) -> tuple[str, int] | Response:
     """Register a received device by its IMEI."""
     application = get_application(current_user, application_id)
+    if refused := closed(application, "samples"):
+        return refused
     form = SampleForm()
     if request.method == "GET":
         form.received_at.data = date.today()
@@ -66,6 +80,9 @@ def new_sample(application_id: int) -> tuple[str, int] | Response:
                            samples=samples_of(application)), form_status(form)
 
 
+KEPT_FIELDS = ("unit", "uncertainty", "uncertainty_pct", "k")
+
+
 def _testable_codes(application: Application) -> list[TestDef]:
     """Return the catalogue tests the application's markets ask for that take results."""
     catalogue = load_registry().catalogue
@@ -83,6 +100,16 @@ def _bind(form: ResultForm, application: Application) -> None:
         form.instrument.data = request.args.get("instrument", "")
         if not form.sample.data and len(form.sample.choices) == 2:
             form.sample.data = form.sample.choices[1].value
+        kept = request.args.get("tested_at", "")
+        if kept:
+            with contextlib.suppress(ValueError):
+                form.tested_at.data = datetime.fromisoformat(kept)
+        for name in KEPT_FIELDS:  # "Save and enter another" keeps U, k, unit and conditions
+            if name in form and request.args.get(name):
+                form[name].data = request.args[name]
+        for field in form.condition_fields():
+            if request.args.get(field.name):
+                field.data = request.args[field.name]
 
 
 @bp.route("/applications/<int:application_id>/results/new", methods=["GET", "POST"])
@@ -90,6 +117,8 @@ def _bind(form: ResultForm, application: Application) -> None:
 def new_result(application_id: int) -> tuple[str, int] | Response:
     """Enter one result; the fields follow the chosen test code (?test=...)."""
     application = get_application(current_user, application_id)
+    if refused := closed(application, "results"):
+        return refused
     try:
         tests = _testable_codes(application)
     except (Conflict, UnknownCriteriaSet) as error:
@@ -116,9 +145,14 @@ def new_result(application_id: int) -> tuple[str, int] | Response:
             flash(_("Result for %(code)s (%(title)s) is saved.",
                     code=test.code, title=test.title), "success")
             if request.form.get("next") == "another":
+                kept = {name: form[name].data for name in KEPT_FIELDS
+                        if name in form and form[name].data}
+                kept.update({f.name: f.data for f in form.condition_fields() if f.data})
+                when = form.tested_at.data.isoformat() if form.tested_at.data else ""
                 return redirect(url_for("lab.new_result", application_id=application_id,
                                         test=test.code, sample=form.sample.data,
-                                        instrument=form.instrument.data))
+                                        instrument=form.instrument.data, tested_at=when,
+                                        **kept))
             return _detail(application_id, "results")
     return render_template("lab/result_new.html", form=form, **context), form_status(form)
 

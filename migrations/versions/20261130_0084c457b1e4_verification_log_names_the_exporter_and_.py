@@ -4,7 +4,7 @@ A check run by a signed-in exporter keeps their user id (their history of checks
 public checks stay anonymous. A shipment check keeps its market. Earlier rows name nobody.
 
 Revision ID: 0084c457b1e4
-Revises: 5a1e7c0d2b3f
+Revises: 838f4fd8efc8
 Create Date: 2026-11-30 08:57:05.073990
 
 """
@@ -16,7 +16,7 @@ import labcert.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0084c457b1e4'
-down_revision = '5a1e7c0d2b3f'
+down_revision = '838f4fd8efc8'
 branch_labels = None
 depends_on = None
 

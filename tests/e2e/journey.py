@@ -31,14 +31,14 @@ SAMPLES = (imei(TACS[0], "424201"), imei(TACS[1], "424202"))
 TESTED_AT = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
 # pk-pta's passing example, less the two results entered through the form.
 CSV_ROWS = [
-    ("rf.conducted_power", "22.7", "dBm", "0.6", "LTE B3", "", "", "", "", "", "", "RF-01"),
-    ("rf.conducted_power", "32.9", "dBm", "0.8", "GSM900", "", "", "", "", "", "", "RF-01"),
-    ("rf.refsens", "-99.1", "dBm", "0.7", "LTE B1", "", "", "", "", "", "", "RF-01"),
-    ("rf.refsens", "-96.4", "dBm", "0.7", "LTE B3", "", "", "", "", "", "", "RF-01"),
-    ("rf.refsens", "-97.0", "dBm", "0.7", "LTE B20", "", "", "", "", "", "", "RF-01"),
-    ("rf.refsens", "-106.5", "dBm", "1.0", "GSM900", "", "", "", "", "", "", "RF-01"),
-    ("emc.radiated", "33.4", "dBuV/m", "5.3", "", "", "", "110", "QP", "3", "", "EMC-01"),
-    ("emc.radiated", "40.2", "dBuV/m", "5.3", "", "", "", "540", "QP", "3", "", "EMC-01"),
+    ("rf.conducted_power", "22.7", "dBm", "0.6", "LTE B3", "", "", "", "", "", SAMPLES[0], "RF-01"),
+    ("rf.conducted_power", "32.9", "dBm", "0.8", "GSM900", "", "", "", "", "", SAMPLES[0], "RF-01"),
+    ("rf.refsens", "-99.1", "dBm", "0.7", "LTE B1", "", "", "", "", "", SAMPLES[0], "RF-01"),
+    ("rf.refsens", "-96.4", "dBm", "0.7", "LTE B3", "", "", "", "", "", SAMPLES[0], "RF-01"),
+    ("rf.refsens", "-97.0", "dBm", "0.7", "LTE B20", "", "", "", "", "", SAMPLES[0], "RF-01"),
+    ("rf.refsens", "-106.5", "dBm", "1.0", "GSM900", "", "", "", "", "", SAMPLES[0], "RF-01"),
+    ("emc.radiated", "33.4", "dBuV/m", "5.3", "", "", "", "110", "QP", "3", SAMPLES[0], "EMC-01"),
+    ("emc.radiated", "40.2", "dBuV/m", "5.3", "", "", "", "540", "QP", "3", SAMPLES[0], "EMC-01"),
     ("sar.head", "0.95", "W/kg", "0.25", "LTE B3", "left cheek", "10", "", "", "", SAMPLES[0],
      "SAR-01"),
     ("sar.body", "1.20", "W/kg", "0.30", "LTE B1", "back 5 mm", "10", "", "", "", SAMPLES[0],

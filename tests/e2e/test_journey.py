@@ -142,7 +142,7 @@ def test_the_technician_enters_results_by_form_and_imports_the_rest_from_csv(
     page.get_by_label("Unit", exact=True).fill("dBm")
     page.get_by_label("Expanded uncertainty U (absolute)").fill("0.6")
     page.get_by_label("Coverage factor k").fill("2")
-    page.get_by_label("Band", exact=True).fill("LTE B1")
+    page.get_by_label("Band", exact=True).select_option("LTE B1")
     page.get_by_label("Sample (IMEI)").select_option(SAMPLES[0])
     page.get_by_label("Instrument").select_option("RF-01")
     screens.take(page, "technician-result-form", guide="technician-result-form",

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from labcert.rules import InputError, Result, parse_product, parse_results, validate_for
+from labcert.rules import InputError, parse_product, parse_results
 
-from .factories import make_criterion, make_result, make_set
+from .factories import make_result
 
 SAR = {
     "test": "sar.head",
@@ -226,38 +226,3 @@ def test_bad_product_facts_are_reported_per_field():
     assert details["product.foldable"] == ["must be true or false"]
     assert details["product.sample_imeis"] == ["must be a list of text values"]
     assert "floats are refused" in details["product.battery_wh"][0]
-
-
-def test_validate_for_requires_uncertainty_where_the_rule_needs_it():
-    results = [
-        make_result(uncertainty=None),
-        make_result(),
-        make_result(uncertainty=None, conditions={"band": "B3", "position": "x", "mass_g": "1"}),
-        make_result(uncertainty=None, is_superseded=True),
-    ]
-    assert validate_for(make_set(), results) == {
-        "results.0.uncertainty": [
-            "uncertainty required: criterion sar.head.10g uses the guarded rule"
-        ]
-    }
-
-
-def test_validate_for_warns_when_u_exceeds_an_invalidating_maximum():
-    from labcert.rules import DecisionRule, Limit
-
-    criterion = make_criterion(
-        id="rf.eirp_2g4",
-        test="rf.eirp_2g4",
-        unit="dBm",
-        conditions={},
-        limit=Limit("max", high=Decimal(20)),
-        standard="EN 300 328 V2.2.2",
-        rule=DecisionRule("shared_risk", max_uncertainty=Decimal("1.5"), on_excess="invalid"),
-    )
-    eirp = Result(test="rf.eirp_2g4", value=Decimal(18), unit="dBm", uncertainty=Decimal(2))
-    assert validate_for(make_set(criterion), [eirp]) == {
-        "results.0.uncertainty": [
-            "U 2 dBm exceeds the maximum 1.5 dBm of criterion rf.eirp_2g4 (EN 300 328 V2.2.2):"
-            " the result would be invalid"
-        ]
-    }

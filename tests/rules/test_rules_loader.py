@@ -297,7 +297,7 @@ def test_an_example_like_another_inherits_and_changes_inputs(tmp_path):
                     "value": "1.95",
                     "unit": "W/kg",
                     "uncertainty": "0.1",
-                    "conditions": {"band": "LTE B3", "position": "tilt", "mass_g": 10},
+                    "conditions": {"band": "LTE B3", "position": "left tilt", "mass_g": 10},
                 }
             ],
             "expect": {

@@ -27,12 +27,18 @@ def _product() -> dict[str, Any]:
             "tacs": [ex.product.tacs[0]], "facts": {"foldable": False}}
 
 
-def _result(world: World) -> dict[str, Any]:
-    from labcert.extensions import db
-    from labcert.models import Instrument
+def _result(world: World, application_id: int | None = None) -> dict[str, Any]:
+    """Return a valid result, naming a sample of the application when one is given."""
+    from sqlalchemy import select
 
-    instrument = db.session.get(Instrument, world.instrument_id)
-    return result_items(example(), instrument)[0]
+    from labcert.extensions import db
+    from labcert.models import Sample
+    from tests.factories import make_instrument
+
+    instrument = make_instrument()  # probes of the instrument pages change the world's one
+    imei = db.session.scalar(select(Sample.imei).where(Sample.application_id == application_id)
+                             .order_by(Sample.id)) if application_id else None
+    return result_items(example(), instrument, imei)[0]
 
 
 def _suspended(world: World) -> str:
@@ -61,6 +67,9 @@ JSON_REQUESTS: dict[str, Callable[[World, dict[str, Any]], Request]] = {
         "criteria_set": "pk-pta", "product": _product(), "results": [_result(w)]}),
     "api_applications.create": lambda w, s: ("technician", "/api/v1/applications", {
         "manufacturer_id": w.maker_org_id, "product": _product(), "markets": ["pk-pta"]}),
+    "api_applications.change_markets": lambda w, s: (
+        "technician", f"/api/v1/applications/{w.lab().open().id}/markets",
+        {"markets": ["pk-pta", "eu-red"]}),
     "api_applications.cancel": lambda w, s: (
         "technician", f"/api/v1/applications/{w.lab().open().id}/cancel", {"reason": "probe"}),
     "api_lab_inputs.create_sample": lambda w, s: (
@@ -70,7 +79,7 @@ JSON_REQUESTS: dict[str, Callable[[World, dict[str, Any]], Request]] = {
             "condition": "sealed"}),
     "api_lab_inputs.create_results": lambda w, s: (
         "technician", f"/api/v1/applications/{s['testing']['application_id']}/results",
-        {"results": [_result(w)]}),
+        {"results": [_result(w, s["testing"]["application_id"])]}),
     "api_lab_inputs.create_instrument_endpoint": lambda w, s: (
         "technician", "/api/v1/instruments", {
             "asset_tag": f"PRB-API-{next(_unique)}", "name": "Probe meter",
@@ -105,9 +114,9 @@ JSON_REQUESTS: dict[str, Callable[[World, dict[str, Any]], Request]] = {
 NOT_ACCEPTED = frozenset({"api_review.approve", "api_certificates.open_follow_up"})
 
 
-def results_csv(world: World) -> tuple[list[str], list[str]]:
-    """Return the header and the one row of a valid results CSV."""
-    item = _result(world)
+def results_csv(world: World, application_id: int | None = None) -> tuple[list[str], list[str]]:
+    """Return the header and the one row of a valid results CSV (for that application)."""
+    item = _result(world, application_id)
     header = [k for k in item if k != "conditions"] + [f"cond.{k}" for k in item["conditions"]]
     row = [str(item[k]) for k in header if not k.startswith("cond.")]
     return header, row + [str(v) for v in item["conditions"].values()]

@@ -83,7 +83,7 @@ def test_the_valid_requests_are_accepted(app: Flask, world: World) -> None:
         response = _send(client, world, who, "POST", url, json=body)
         if endpoint not in NOT_ACCEPTED and response.status_code >= 300:
             refused[endpoint] = (response.status_code, response.get_json())
-    header, row = results_csv(world)
+    header, row = results_csv(world, scene['testing']['application_id'])
     response = _send(client, world, "technician", "POST",
                      f"/api/v1/applications/{scene['testing']['application_id']}/results.csv",
                      content_type="text/csv", data=f"{','.join(header)}\n{','.join(row)}\n")
@@ -110,7 +110,7 @@ def test_every_api_field_and_key_answers_a_probe_without_error(
             _judge_api(verdicts, f"{endpoint} {where}", response)
             if response.status_code < 300:  # the object, or a unique value, is used up
                 request = None
-    header, row = results_csv(world)
+    header, row = results_csv(world, scene['testing']['application_id'])
     url = f"/api/v1/applications/{scene['testing']['application_id']}/results.csv"
     for index in range(len(header) * 2):
         cells = [list(header), list(row)]

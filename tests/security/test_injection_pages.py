@@ -153,9 +153,14 @@ def _form(app: Flask, world: World, client: FlaskClient, spot: Spot,
         values = {**values, "number": clone_certificate(world.certificate)}
     if spot.state == "submitted":
         values = {**values, "application_id": application_in_testing(world, submit=True)}
+    elif spot.state == "draft" and spot.page is not None and \
+            "application_id" in spot.page.params:
+        # another spot's probe may cancel the draft, and entry pages close once it is not
+        # editable: each spot gets a draft of its own
+        values = {**values, "application_id": world.lab().open().id}
     if spot.page is None:
         url = f"/lab/applications/{values['application_id']}/import"
-        header, row = results_csv(world)
+        header, row = results_csv(world, values['application_id'])
         html = client.post(url, data={"file": (io.BytesIO(
             f"{','.join(header)}\n{','.join(row)}\n".encode()), "rig.csv", "text/csv")}
         ).get_data(as_text=True)

@@ -124,9 +124,11 @@ def application_in_testing(world: World, *, submit: bool = False) -> int:
     """Open an application with a sample and results (in testing, or submitted)."""
     lab = world.lab()
     application = lab.open()
-    add_sample(lab.technician, application.id, imei=new_imei(example().product.tacs[0]),
-               received_at=date.today() - timedelta(days=3))
-    add_results(lab.technician, application.id, result_items(example(), lab.instrument)[:2])
+    sample = add_sample(lab.technician, application.id, imei=new_imei(example().product.tacs[0]),
+                        received_at=date.today() - timedelta(days=3))
+    # a fresh instrument: probes of the instrument pages may change the world's declared tests
+    add_results(lab.technician, application.id,
+                result_items(example(), make_instrument(), sample.imei)[:2])
     if submit:
         submit_application(lab.technician, application.id)
     return application.id

@@ -103,7 +103,11 @@ def test_the_detail_page_lists_what_is_still_missing_by_test_code(client, sign_i
     missing = page.split("Still missing", 1)[1].split("</ul>", 1)[0]
     for code in ("rohs.pb", "rohs.hg", "emc.radiated", "emc.esd"):
         assert f"<code>{code}</code>" in missing
-    assert f"/lab/applications/{application.id}/results/new?test=rohs.pb" in missing
+    # each missing item opens the worksheet at its row, and the count is the items shown
+    item = missing.split("<code>rohs.pb</code>", 1)[1].split("</li>", 1)[0]
+    assert f"/lab/applications/{application.id}/worksheet#row-" in item
+    count = int(missing.split(" result", 1)[0].strip(": "))
+    assert count == missing.count("<li>")
 
 
 def test_submitting_a_tested_application_redirects_with_a_message(client, sign_in) -> None:

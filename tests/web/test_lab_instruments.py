@@ -31,7 +31,25 @@ def test_an_admin_adds_an_instrument(client, sign_in) -> None:
     assert response.status_code == 302
     item = db.session.scalars(db.select(Instrument)).one()
     assert (item.asset_tag, item.calibration_due) == ("SAR-02", date(2026, 1, 10))
-    assert "Instrument SAR-02 is registered." in text(client.get("/lab/instruments"))
+    assert response.headers["Location"].endswith(f"/lab/instruments/{item.id}/tests")
+    assert "Instrument SAR-02 is registered" in text(client.get("/lab/instruments"))
+
+
+def test_an_instrument_is_declared_for_tests_with_budgets_on_its_page(client, sign_in) -> None:
+    sign_in.new("technician")
+    item = make_instrument(asset_tag="SAR-03", tests=[])
+    assert "no test declared" in text(client.get("/lab/instruments"))
+    url = f"/lab/instruments/{item.id}/tests"
+    bad = client.post(url, data={"tests": ["sar.head"], "budgets": "sar.body 22 %"})
+    assert bad.status_code == 422 and "A budget needs a measurement test" in text(bad)
+    response = client.post(url, data={"tests": ["sar.head", "sar.body"],
+                                      "budgets": "sar.head 22 %\nsar.body 0.3 W/kg"})
+    assert response.status_code == 302
+    db.session.refresh(item)
+    assert item.tests == ["sar.head", "sar.body"]
+    assert item.budgets == {"sar.head": {"percent": "22"},
+                            "sar.body": {"value": "0.3", "unit": "W/kg"}}
+    assert "sar.head</code> <span class=\"hint\">(U 22 %)" in text(client.get("/lab/instruments"))
 
 
 def test_a_due_date_before_the_calibration_is_told_beside_the_field(client, sign_in) -> None:

@@ -183,8 +183,8 @@ def test_a_corrected_result_is_struck_through_with_the_reason_and_a_link_to_the_
     first = _results(application)[0]
     response = client.post(f"/lab/results/{first.id}/correct", data={
         "test": "rohs.pb", "value": "42", "unit": "ppm", "uncertainty": "5", "k": "2",
-        "cond_material": "solder", "tested_at": YESTERDAY,
-        "reason": "Decimal point lost when typing."})
+        "cond_material": "solder", "tested_at": YESTERDAY, "sample": first.sample.imei,
+        "instrument": first.instrument.asset_tag, "reason": "Decimal point lost when typing."})
     assert response.status_code == 302
     new = _results(application)[-1]
     assert response.headers["Location"].endswith(f"#result-{new.id}")

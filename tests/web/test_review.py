@@ -73,7 +73,7 @@ def test_a_reviewer_who_entered_results_is_told_before_and_refused_with_403(
     application = make_tested_application(technician)
     add_results(reviewer, application.id, [{
         "test": "emc.esd", "observation": "A", "conditions": {"discharge": "air", "level_kv": "8"},
-        "tested_at": past_timestamp()}])
+        "tested_at": past_timestamp(), "sample_imei": application.samples[0].imei}])
     submit_application(technician, application.id)
     sign_in(reviewer)
     page = text(client.get(f"/review/applications/{application.id}"))

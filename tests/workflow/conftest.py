@@ -24,12 +24,17 @@ def example(market: str = "pk-pta", name_part: str = "passes"):
     return next(e for e in criteria_set.examples if name_part in e.name)
 
 
-def result_items(ex: Any, instrument: Instrument | None) -> list[dict[str, Any]]:
-    """Turn a golden example's results into API items measured now with `instrument`."""
+def result_items(ex: Any, instrument: Instrument | None,
+                 imei: str | None = None) -> list[dict[str, Any]]:
+    """Turn a golden example's results into API items measured now with `instrument`.
+
+    Every item names a sample: `imei`, else the example's first sample IMEI.
+    """
+    imei = imei or ex.product.sample_imeis[0]
     items = []
     for res in ex.results:
         item: dict[str, Any] = {"test": res.test, "conditions": dict(res.conditions),
-                                "tested_at": TESTED_AT.isoformat()}
+                                "tested_at": TESTED_AT.isoformat(), "sample_imei": imei}
         if res.value is not None:
             item.update(value=str(res.value), unit=res.unit)
         else:
@@ -64,13 +69,18 @@ class Lab:
         return create_application(self.technician, product=facts, markets=list(markets),
                                   manufacturer_id=self.manufacturer.id)
 
-    def tested(self, application: Application | None = None) -> Application:
-        """Add the golden samples and passing results."""
-        application = application or self.open()
-        ex = example()
-        for imei in ex.product.sample_imeis:
+    def sampled(self, application: Application | None = None, **kwargs: Any) -> Application:
+        """Open an application (unless given) and register the golden samples."""
+        application = application or self.open(**kwargs)
+        for imei in example().product.sample_imeis:
             add_sample(self.technician, application.id, imei=imei,
                        received_at=date.today() - timedelta(days=5))
+        return application
+
+    def tested(self, application: Application | None = None) -> Application:
+        """Add the golden samples and passing results."""
+        application = self.sampled(application)
+        ex = example()
         add_results(self.technician, application.id, result_items(ex, self.instrument))
         return application
 
@@ -84,7 +94,8 @@ class Lab:
         for imei in ("352099001761499", "864592050123463"):
             add_sample(self.technician, application.id, imei=imei,
                        received_at=date.today() - timedelta(days=5))
-        add_results(self.technician, application.id, result_items(example(), self.instrument))
+        add_results(self.technician, application.id,
+                    result_items(example(), self.instrument, "352099001761499"))
         return submit_application(self.technician, application.id)
 
 

@@ -97,8 +97,12 @@ def test_bad_evaluation_input_is_422_with_a_message_per_item(api) -> None:
     del body["results"][sar]["uncertainty"]
     body["criteria_set"] = "pk-pta"
     body["results"][:3] = []
-    missing_u = api().post("/api/v1/evaluate", json=body).get_json()["details"]
-    assert any("uncertainty" in key for key in missing_u), missing_u
+    missing_u = api().post("/api/v1/evaluate", json=body)  # judged, as the stored evaluation
+    assert missing_u.status_code == 200, missing_u.get_json()
+    sar_outcome = next(o for o in missing_u.get_json()["outcomes"]
+                       if o["criterion"] == "sar.head.10g")
+    assert sar_outcome["verdict"] == "indeterminate"
+    assert "uncertainty required by the decision rule" in sar_outcome["reason"]
 
 
 def test_criteria_list_prints_every_set(runner) -> None:

@@ -44,7 +44,7 @@ def test_an_imei_already_registered_in_the_lab_is_refused(lab, api) -> None:
 
 def test_a_measurement_after_the_calibration_due_date_is_refused_naming_the_instrument(
         lab, api) -> None:
-    application = lab.open()
+    application = lab.sampled()
     old = make_instrument(asset_tag="OLD-7", calibrated_at=date.today() - timedelta(days=400),
                           calibration_due=date.today() - timedelta(days=30))
     items = result_items(example(), old)
@@ -58,7 +58,7 @@ def test_a_measurement_after_the_calibration_due_date_is_refused_naming_the_inst
 
 
 def test_one_bad_result_stores_nothing_and_every_bad_item_is_reported(lab, api) -> None:
-    application = lab.open()
+    application = lab.sampled()
     items = result_items(example(), lab.instrument)
     items[1]["value"] = "abc"
     items[4]["test"] = "sar.haed"
@@ -73,7 +73,7 @@ def test_one_bad_result_stores_nothing_and_every_bad_item_is_reported(lab, api) 
 def test_decimals_reach_the_database_exactly(lab, api) -> None:
     import json
 
-    application = lab.open()
+    application = lab.sampled()
     item = result_items(example(), lab.instrument)[0] | {"value": "VALUE"}
     body = json.dumps({"results": [item]}).replace('"VALUE"', "23.10000000000000000001")
     response = api(lab.technician).post(f"/api/v1/applications/{application.id}/results",
@@ -88,7 +88,7 @@ def test_a_correction_supersedes_the_old_result_with_a_reason(lab) -> None:
     old = db.session.scalar(select(TestResult).where(TestResult.test_code == "sar.head"))
     item = {"test": "sar.head", "value": "0.91", "unit": "W/kg", "uncertainty": "0.25",
             "conditions": dict(old.conditions), "tested_at": TESTED_AT.isoformat(),
-            "instrument": lab.instrument.asset_tag}
+            "instrument": lab.instrument.asset_tag, "sample_imei": old.sample.imei}
     with pytest.raises(Exception, match="reason"):
         correct_result(lab.technician, old.id, item, "  ")
     new = correct_result(lab.technician, old.id, item, "probe recalibrated")
@@ -99,7 +99,7 @@ def test_a_correction_supersedes_the_old_result_with_a_reason(lab) -> None:
         == "result.correct"
 
 
-CSV_HEADER = ("test,value,unit,uncertainty,instrument,tested_at,"
+CSV_HEADER = ("test,value,unit,uncertainty,instrument,tested_at,sample_imei,"
               "cond.band,cond.position,cond.mass_g\n")
 
 
@@ -108,20 +108,20 @@ def _csv(lab, rows: list[str]) -> bytes:
 
 
 def test_a_good_csv_imports_every_row(lab, api) -> None:
-    application = lab.open()
+    application = lab.sampled()
     tag, at = lab.instrument.asset_tag, TESTED_AT.isoformat()
-    data = _csv(lab, [f"sar.head,0.95,W/kg,0.25,{tag},{at},LTE B3,left cheek,10\n",
-                      f"sar.body,1.20,W/kg,0.30,{tag},{at},LTE B1,back 5 mm,10\n"])
+    data = _csv(lab, [f"sar.head,0.95,W/kg,0.25,{tag},{at},352099001761481,LTE B3,left cheek,10\n",
+                      f"sar.body,1.20,W/kg,0.30,{tag},{at},352099001761481,LTE B1,back 5 mm,10\n"])
     response = api(lab.technician).post(f"/api/v1/applications/{application.id}/results.csv",
                                         data=data, content_type="text/csv")
     assert response.status_code == 201 and response.get_json()["accepted"] == 2
 
 
 def test_a_bad_csv_row_is_named_by_line_and_column_and_nothing_is_stored(lab, api) -> None:
-    application = lab.open()
+    application = lab.sampled()
     tag, at = lab.instrument.asset_tag, TESTED_AT.isoformat()
-    data = _csv(lab, [f"sar.head,0.95,W/kg,0.25,{tag},{at},LTE B3,left cheek,10\n",
-                      f"sar.body,1.2x,W/kg,0.30,{tag},{at},LTE B1,back 5 mm,10\n"])
+    data = _csv(lab, [f"sar.head,0.95,W/kg,0.25,{tag},{at},352099001761481,LTE B3,left cheek,10\n",
+                      f"sar.body,1.2x,W/kg,0.30,{tag},{at},352099001761481,LTE B1,back 5 mm,10\n"])
     response = api(lab.technician).post(f"/api/v1/applications/{application.id}/results.csv",
                                         data=data, content_type="text/csv")
     assert response.status_code == 422
@@ -130,7 +130,7 @@ def test_a_bad_csv_row_is_named_by_line_and_column_and_nothing_is_stored(lab, ap
 
 
 def test_a_csv_with_an_unknown_column_names_it(lab, api) -> None:
-    application = lab.open()
+    application = lab.sampled()
     response = api(lab.technician).post(f"/api/v1/applications/{application.id}/results.csv",
                                         data=b"test,valeu\nsar.head,1\n", content_type="text/csv")
     assert response.status_code == 422
@@ -138,10 +138,11 @@ def test_a_csv_with_an_unknown_column_names_it(lab, api) -> None:
 
 
 def test_the_cli_imports_a_csv_with_a_progress_bar(lab, runner, tmp_path) -> None:
-    application = lab.open()
+    application = lab.sampled()
     tag, at = lab.instrument.asset_tag, TESTED_AT.isoformat()
     path = tmp_path / "rig.csv"
-    path.write_bytes(_csv(lab, [f"sar.head,0.95,W/kg,0.25,{tag},{at},LTE B3,left cheek,10\n"]))
+    path.write_bytes(_csv(lab, [f"sar.head,0.95,W/kg,0.25,{tag},{at},352099001761481,"
+                                "LTE B3,left cheek,10\n"]))
     result = runner.invoke(args=["import-results", application.number, str(path),
                                  "--as", lab.technician.email])
     assert result.exit_code == 0, result.output
@@ -149,8 +150,9 @@ def test_the_cli_imports_a_csv_with_a_progress_bar(lab, runner, tmp_path) -> Non
 
 
 def test_a_csv_with_a_nul_character_is_refused_naming_the_line(lab, api) -> None:
-    application = lab.open()
-    data = _csv(lab, ["sar.head,0.95,W/kg,0.25,RF\x00-01,2026-01-01T00:00:00Z,B3,cheek,10\n"])
+    application = lab.sampled()
+    data = _csv(lab, ["sar.head,0.95,W/kg,0.25,RF\x00-01,2026-01-01T00:00:00Z,"
+                      "352099001761481,B3,cheek,10\n"])
     response = api(lab.technician).post(f"/api/v1/applications/{application.id}/results.csv",
                                         data=data, content_type="text/csv")
     assert response.status_code == 422

@@ -84,6 +84,7 @@ def peak_items(peaks, instrument) -> list[dict[str, Any]]:
                     "conditions": {"frequency_mhz": mhz, "detector": detector},
                     "tested_at": (date.today() - timedelta(days=2)).isoformat() + "T10:00:00Z",
                     "instrument": instrument.asset_tag,
+                    "sample_imei": "352099001761481",
                 }
             )
     return items
