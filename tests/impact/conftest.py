@@ -46,7 +46,9 @@ def eu_items(staff: Lab, *, drop: Iterable[tuple[str, Any]] = (),
         items.append(item)
     assert dropped == len(drop), "a result to drop is not in the golden example"
     tested_at = (datetime.now(UTC) - timedelta(days=2)).replace(microsecond=0).isoformat()
-    return items + [{"tested_at": tested_at, **extra} for extra in add]
+    instrument = {"instrument": staff.instrument.asset_tag}
+    return items + [{"tested_at": tested_at, **(instrument if "value" in extra else {}), **extra}
+                    for extra in add]
 
 
 def measured(*items: dict[str, Any]) -> list[dict[str, Any]]:
@@ -71,9 +73,11 @@ def certify(staff: Lab, model: str, items: list[dict[str, Any]], *,
                "facts": {"has_internet": True}}
     application = create_application(staff.technician, product=product, markets=["eu-red"],
                                      manufacturer_id=(holder or staff.manufacturer).id)
-    add_sample(staff.technician, application.id, imei=new_imei(),
+    imei = new_imei()
+    add_sample(staff.technician, application.id, imei=imei,
                received_at=date.today() - timedelta(days=5))
-    add_results(staff.technician, application.id, items)
+    add_results(staff.technician, application.id,
+                [{**item, "sample_imei": imei} for item in items])  # traceability at entry
     submit_application(staff.technician, application.id)
     settings = service_settings()
     if issued_at is not None:

@@ -44,9 +44,12 @@ def test_a_failing_and_incomplete_certificate_is_retested_into_r1(eu_lab, publis
     assert application.markets == [NEXT] and application.product_id == old.product_id
     assert application.manufacturer_id == old.holder_id and application.state == "draft"
 
-    add_sample(lab.technician, application.id, imei=new_imei(), received_at=today)
-    add_results(lab.technician, application.id,
-                measured(ESD_8KV, {**LOUD_SPURIOUS, "value": "-42.0"}))
+    imei = new_imei()
+    add_sample(lab.technician, application.id, imei=imei, received_at=today)
+    add_results(lab.technician, application.id, measured(
+        {**ESD_8KV, "sample_imei": imei},
+        {**LOUD_SPURIOUS, "value": "-42.0", "sample_imei": imei,
+         "instrument": lab.instrument.asset_tag}))
     submit_application(lab.technician, application.id)
     approval = approve(lab.reviewer, application.id)
 
