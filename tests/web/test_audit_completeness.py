@@ -67,7 +67,7 @@ def test_a_four_eyes_refusal_leaves_one_chained_event(client, sign_in) -> None:
     application = make_tested_application(technician)
     add_results(reviewer, application.id, [{
         "test": "emc.esd", "observation": "A", "conditions": {"discharge": "air", "level_kv": "8"},
-        "tested_at": past_timestamp()}])
+        "tested_at": past_timestamp(), "sample_imei": application.samples[0].imei}])
     from labcert.services.applications import submit_application
 
     submit_application(technician, application.id)
