@@ -45,7 +45,9 @@ PUBLIC_MODULES = ("labcert/web/verify", "labcert/web/shipment_words.py", "labcer
                   "labcert/web/__init__.py", "labcert/web/certificates.py",
                   "labcert/web/notifications.py", "labcert/web/home.py",
                   "labcert/web/search_forms.py",
-                  "labcert/lifecycles/", "labcert/http_errors.py", "labcert/i18n.py")
+                  "labcert/lifecycles/", "labcert/http_errors.py", "labcert/i18n.py",
+                  "labcert/services/shipment.py", "labcert/services/watches.py",
+                  "labcert/imei.py")
 
 
 def _in_domain(domain: str, path: str) -> bool:

@@ -14,7 +14,6 @@ from flask import Flask, Response, has_request_context, request
 from flask_babel import (
     Babel,
     format_date,
-    format_datetime,
     get_locale,
     gettext,
     lazy_gettext,
@@ -80,10 +79,26 @@ def translate(message: str | None) -> str | None:
     return str(gettext(message)) if current_language() != DEFAULT else message
 
 
+# What the other badges say: application states, verdicts, criteria set states.
+BADGE_WORDS = {
+    "draft": lazy_gettext("draft"), "testing": lazy_gettext("testing"),
+    "submitted": lazy_gettext("submitted"), "approved": lazy_gettext("approved"),
+    "cancelled": lazy_gettext("cancelled"), "pass": lazy_gettext("pass"),
+    "fail": lazy_gettext("fail"), "conditional_pass": lazy_gettext("conditional pass"),
+    "conditional_fail": lazy_gettext("conditional fail"),
+    "indeterminate": lazy_gettext("indeterminate"), "incomplete": lazy_gettext("incomplete"),
+    "active": lazy_gettext("active"), "retired": lazy_gettext("retired"),
+}
+
+
 def status_word(status: str) -> str:
-    """Return a certificate status ("suspended") in the page's language."""
+    """Return a status, state or verdict code ("suspended") in the page's language."""
     words = WORDS.get(status)
-    return translate(words.label) or status if words else status
+    if words:
+        return translate(words.label) or status
+    if status in BADGE_WORDS:
+        return str(BADGE_WORDS[status])
+    return status.replace("_", " ")
 
 
 def bdi(value: Any) -> Markup:
@@ -101,14 +116,34 @@ def day(value: date | datetime | None) -> str:
 
 
 def moment(value: datetime | date | None) -> str:
-    """Format a timestamp (UTC) for people in the page's language; English as it always was."""
+    """Format a timestamp (UTC) for people in the page's language; English as it always was.
+
+    Elsewhere the day in the locale's words and the time kept left to right: "30 نومبر، 2026
+    09:29 UTC" would otherwise reorder inside right-to-left text.
+    """
     if value is None:
         return "—"
     if not isinstance(value, datetime):
         return day(value)
     if current_language() == DEFAULT:
         return value.strftime("%Y-%m-%d %H:%M UTC")
-    return f"{format_datetime(value, 'medium')} UTC"
+    return Markup("{} {}").format(format_date(value, "long"),
+                                  bdi(value.strftime("%H:%M UTC")))
+
+
+# The countries and unions the shipped criteria sets name (their `country`), for the catalogue.
+COUNTRIES = (lazy_gettext("Pakistan"), lazy_gettext("Saudi Arabia"),
+             lazy_gettext("United Arab Emirates"), lazy_gettext("Eurasian Economic Union"),
+             lazy_gettext("European Union"), lazy_gettext("United States"))
+
+
+def local_market_name(name: str) -> str:
+    """Say a market's name ("Pakistan — PTA type approval") with the country in the page's
+    language; the scheme is a proper name and stays as the criteria set writes it."""
+    country, dash, scheme = name.partition(" — ")
+    if not dash or current_language() == DEFAULT:
+        return name
+    return f"{translate(country)} — {scheme}"
 
 
 def role_name(role: str) -> str:

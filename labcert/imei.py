@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from labcert.languages import N_
 from labcert.rules.checks import luhn_check_digit
 
 SEPARATORS = str.maketrans("", "", " -")
@@ -16,7 +17,7 @@ def imei_errors(text: str) -> list[str]:
     """Say what is wrong with an IMEI: a non-digit, the length, or the Luhn check digit."""
     imei = normalise_imei(text)
     if not imei:
-        return ["Enter the 15-digit IMEI (dial *#06# on the phone)."]
+        return [N_("Enter the 15-digit IMEI (dial *#06# on the phone).")]
     bad = [(i + 1, c) for i, c in enumerate(imei) if not ("0" <= c <= "9")]
     if bad:
         position, char = bad[0]

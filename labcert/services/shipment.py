@@ -11,6 +11,7 @@ from sqlalchemy import select
 from labcert.errors import ValidationFailed
 from labcert.extensions import db
 from labcert.imei import imei_errors, normalise_imei
+from labcert.languages import N_
 from labcert.lifecycles.certificate import IN_FORCE, RANK
 from labcert.models import Certificate, ProductTac
 from labcert.rules import UnknownCriteriaSet, load_registry
@@ -68,11 +69,11 @@ def check_shipment(market: str, imeis: Sequence[Any], today: date,
     except UnknownCriteriaSet as error:
         problems.append(("market", error.message))
     if not isinstance(imeis, list | tuple) or not imeis:
-        problems.append(("imeis", "Send a list of IMEIs (at least one)."))
+        problems.append(("imeis", N_("Send a list of IMEIs (at least one).")))
     elif len(imeis) > MAX_IMEIS:
         problems.append(("imeis", f"At most {MAX_IMEIS} IMEIs per request; split the shipment."))
     elif not all(isinstance(i, str) for i in imeis):
-        problems.append(("imeis", "Send each IMEI as a string of digits."))
+        problems.append(("imeis", N_("Send each IMEI as a string of digits.")))
     if problems:
         raise ValidationFailed.of(problems)
     cleaned = [normalise_imei(i) for i in imeis]

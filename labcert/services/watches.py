@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from labcert.errors import NotFound, ValidationFailed
 from labcert.extensions import db
+from labcert.languages import N_
 from labcert.models import Certificate, User, Watch
 from labcert.services.audit import record
 from labcert.services.certificates import find_certificate
@@ -35,8 +36,8 @@ class Watched:
 def _certificate(number: object) -> Certificate:
     text = number.strip() if isinstance(number, str) else ""
     if not text:
-        raise ValidationFailed.of([("number", "Give the certificate number to watch, as "
-                                              "printed on the certificate.")])
+        raise ValidationFailed.of([("number", N_("Give the certificate number to watch, as "
+                                                 "printed on the certificate."))])
     certificate = find_certificate(text)
     if certificate is None:
         raise NotFound(f"No certificate numbered {text!r} is registered by this lab; check the "
@@ -68,8 +69,8 @@ def watch_many(user: User, numbers: Iterable[str]) -> list[str]:
     """Watch every named certificate (a shipment check's); return the newly watched numbers."""
     wanted = sorted({n.strip() for n in numbers if n and n.strip()})
     if not wanted:
-        raise ValidationFailed.of([("numbers", "No certificate covers this shipment; there "
-                                               "is nothing to watch.")])
+        raise ValidationFailed.of([("numbers", N_("No certificate covers this shipment; there "
+                                                  "is nothing to watch."))])
     if len(wanted) > MAX_AT_ONCE:
         raise ValidationFailed.of([("numbers", f"Watch at most {MAX_AT_ONCE} certificates "
                                                "at once.")])

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask import Flask
 
-from labcert.i18n import moment
+from labcert.i18n import local_market_name, moment
 from labcert.rules.names import market_name
 from labcert.rules.numbers import fmt
 
@@ -15,6 +15,11 @@ from labcert.rules.numbers import fmt
 def when(value: datetime | date | None) -> str:
     """Format a timestamp (stored in UTC) or a date for people, in the page's language."""
     return moment(value)
+
+
+def local_name(key: str | None) -> str:
+    """Name a market for people, its country in the page's language."""
+    return local_market_name(market_name(key))
 
 
 def num(value: Decimal | None) -> str:
@@ -29,5 +34,5 @@ def without(values: dict[str, str], *keys: str) -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     """Register the filters with the app's templates."""
-    app.jinja_env.filters.update(when=when, num=num, market_name=market_name,
+    app.jinja_env.filters.update(when=when, num=num, market_name=local_name,
                                  without=without)

@@ -27,6 +27,7 @@ from labcert.access import public
 from labcert.errors import NotFound, UploadTooLarge, ValidationFailed
 from labcert.extensions import limiter
 from labcert.http_cache import public_page
+from labcert.i18n import local_market_name
 from labcert.rules.names import market_choices
 from labcert.runtime import service_settings
 from labcert.services.certificates import find_certificate
@@ -184,7 +185,8 @@ def _shipment_imeis(form: ShipmentForm) -> list[str]:
 def shipment() -> tuple[str, int] | str | Response:
     """Check a shipment's IMEIs against a market, on screen or as CSV."""
     form = ShipmentForm()
-    form.market.choices = [("", _("Choose the destination market…")), *market_choices()]
+    form.market.choices = [("", _("Choose the destination market…")),
+                           *((key, local_market_name(name)) for key, name in market_choices())]
     if request.method == "GET":
         return render_template("verify/shipment.html", form=form, answer=None)
     if not form.validate_on_submit():

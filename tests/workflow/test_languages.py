@@ -136,3 +136,20 @@ def test_the_shipment_csv_gives_its_reasons_in_the_visitors_language(client, cer
     assert lines[1].startswith(f"{imei},True,{certificate.number},valid,True,")
     assert f"TAC {imei[:8]} покрыт сертификатом {certificate.number}" in lines[1]
     assert "<bdi" not in lines[1]
+
+
+def test_a_refusal_from_the_service_is_shown_in_the_visitors_language(client, certificate) -> None:
+    response = client.post("/verify/shipment", headers={"Accept-Language": "ar"},
+                           data={"market": certificate.market, "imeis": ""})
+
+    assert response.status_code == 422
+    assert "أرسل قائمة بأرقام IMEI (رقم واحد على الأقل)." in response.get_data(as_text=True)
+
+
+def test_the_market_is_named_with_its_country_in_the_visitors_language(client, certificate) -> None:
+    page = client.get(f"/verify/{certificate.number}",
+                      headers={"Accept-Language": "ur"}).get_data(as_text=True)
+    shipment = client.get("/verify/shipment", headers={"Accept-Language": "ru"})
+
+    assert "یورپی یونین — " in page or "پاکستان — " in page
+    assert "Пакистан — PTA type approval" in shipment.get_data(as_text=True)
