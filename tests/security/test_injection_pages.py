@@ -97,7 +97,12 @@ class Spot:
 
 
 SPECIAL = [Spot("lab.confirm_csv", "post", ("payload", "filename"), None, "testing",
-                "technician")]
+                "technician"),
+           # Buttons without a typed field, shown on an impact page only once an analysis has
+           # found affected certificates (the world's are unaffected): nothing to probe but the
+           # CSRF token, which tests/security/test_csrf.py covers for every POST route.
+           Spot("criteria.impact_publish", "post", (), None, "approved", "reviewer"),
+           Spot("criteria.impact_follow_up", "post", (), None, "approved", "technician")]
 
 
 def _page(client: FlaskClient, url: str) -> str | None:
