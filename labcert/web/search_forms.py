@@ -32,8 +32,9 @@ class _SearchForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])
+    # default "": a list opened without a query shows no error beside its filters
     market = SelectField(_l("Market"), choices=[SelectChoice("", _l("any market"))],
-                         validate_choice=True)
+                         validate_choice=True, default="")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -44,7 +45,7 @@ class ApplicationSearchForm(_SearchForm):
     """Search applications by text, state and market."""
 
     state = SelectField(_l("State"), choices=[SelectChoice("", _l("any state")), *(
-        SelectChoice(s, s.capitalize()) for s in application_lifecycle.STATES)])
+        SelectChoice(s, s.capitalize()) for s in application_lifecycle.STATES)], default="")
 
 
 class QueueSearchForm(_SearchForm):
@@ -55,7 +56,7 @@ class CertificateSearchForm(_SearchForm):
     """Search certificates by text, status, market and date of issue."""
 
     status = SelectField(_l("Status"), choices=[SelectChoice("", _l("any status")), *(
-        SelectChoice(s, s.capitalize()) for s in certificate_lifecycle.STATUSES)])
+        SelectChoice(s, s.capitalize()) for s in certificate_lifecycle.STATUSES)], default="")
     issued_from = DateField(_l("Issued from"), validators=[Optional()])
     issued_to = DateField(_l("Issued until (inclusive)"), validators=[Optional()])
 

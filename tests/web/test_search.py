@@ -195,3 +195,13 @@ def test_renaming_a_manufacturer_makes_its_applications_findable_by_the_new_name
     assert listing(client, "/api/v1/applications?q=boreal")["total"] == 3
     assert listing(client, "/api/v1/applications?q=acme")["total"] == 0
     assert {a.id: a.version for a in seven["rows"]} == versions
+
+
+@pytest.mark.parametrize("url", ["/lab/applications", "/review/", "/certificates/",
+                                 "/lab/applications?q=in-", "/review/?q=x",
+                                 "/certificates/?q=x"])
+def test_a_list_opened_without_filters_shows_no_error_beside_them(sign_in, client, url) -> None:
+    sign_in.new("reviewer")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Not a valid choice" not in text(response)
